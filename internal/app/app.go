@@ -1,0 +1,47 @@
+// Package app holds Probity's use cases. Each one authorises the actor, loads
+// what it needs, applies the domain rules and persists in one transaction.
+// The web UI, the JSON API and the CLI all call these, so they cannot differ.
+package app
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/probity/probity/internal/auth"
+	"github.com/probity/probity/internal/store"
+)
+
+// Config holds the policies the use cases apply.
+type Config struct {
+	SessionIdle     time.Duration // a session unused this long ends
+	SessionAbsolute time.Duration // a session ends this long after sign-in, used or not
+	ThrottleWindow  time.Duration // failed sign-ins are counted over this window
+	MaxFailsAccount int           // failures per account in the window before it is locked
+	MaxFailsAddress int           // failures per client address in the window
+	Password        auth.Params
+}
+
+// DefaultConfig is what a firm gets unless it configures otherwise.
+func DefaultConfig() Config {
+	return Config{
+		SessionIdle:     2 * time.Hour,
+		SessionAbsolute: 12 * time.Hour,
+		ThrottleWindow:  15 * time.Minute,
+		MaxFailsAccount: 5,
+		MaxFailsAddress: 30,
+		Password:        auth.Default,
+	}
+}
+
+// App is the application: the store, the clock, the policies and a logger.
+type App struct {
+	Store  *store.Store
+	Config Config
+	Now    func() time.Time
+	Log    *slog.Logger
+}
+
+// New returns an App with the real clock.
+func New(s *store.Store, cfg Config, log *slog.Logger) *App {
+	return &App{Store: s, Config: cfg, Now: func() time.Time { return time.Now().UTC() }, Log: log}
+}

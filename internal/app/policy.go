@@ -1,0 +1,64 @@
+package app
+
+import (
+	"github.com/probity/probity/internal/domain"
+	"github.com/probity/probity/internal/store"
+)
+
+// ScopeFor is the access policy: what a user may see. It is the only place
+// that decides it; the store turns it into SQL.
+//   - firm admin: everything;
+//   - attorney, staff: every matter except those they are screened from;
+//   - vendor users: only engagements of their own vendor they are assigned to;
+//   - client contacts: only their own client's matters.
+func ScopeFor(u domain.User) store.Scope {
+	switch {
+	case u.Disabled:
+		return store.Scope{UserID: -1, VendorID: -1, ClientID: -1} // sees nothing
+	case u.Role == domain.RoleFirmAdmin:
+		return store.Scope{All: true, UserID: u.ID}
+	case u.Role.IsFirm():
+		return store.Scope{UserID: u.ID}
+	case u.Role.IsVendor():
+		return store.Scope{UserID: u.ID, VendorID: u.VendorID}
+	case u.Role.IsClient():
+		return store.Scope{UserID: u.ID, ClientID: u.ClientID}
+	}
+	return store.Scope{UserID: -1, VendorID: -1, ClientID: -1}
+}
+
+// Action is something a user may be allowed to do beyond seeing.
+type Action string
+
+// Actions checked by Can.
+const (
+	ManageUsers    Action = "manage_users"     // create users, reset passwords
+	ViewClients    Action = "view_clients"     // the client list
+	ViewVendors    Action = "view_vendors"     // the vendor registry
+	ViewFirmCounts Action = "view_firm_counts" // firm-wide figures
+)
+
+// Can reports whether u may perform a. Objects outside the user's scope are
+// handled by ScopeFor (they answer not-found); Can covers whole capabilities.
+func Can(u domain.User, a Action) bool {
+	if u.Disabled {
+		return false
+	}
+	switch a {
+	case ManageUsers:
+		return u.Role == domain.RoleFirmAdmin
+	case ViewClients, ViewFirmCounts:
+		return u.Role.IsFirm()
+	case ViewVendors:
+		return u.Role.IsFirm() || u.Role.IsVendor()
+	}
+	return false
+}
+
+// require returns a forbidden error unless u may perform a.
+func require(u domain.User, a Action) error {
+	if !Can(u, a) {
+		return domain.Errorf(domain.EForbidden, "your role (%s) does not allow this", u.Role.Label())
+	}
+	return nil
+}

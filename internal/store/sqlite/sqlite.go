@@ -1,0 +1,141 @@
+// Package sqlite opens Probity's embedded default engine: a SQLite file in the
+// data directory (pure Go, modernc.org/sqlite), in WAL mode with foreign keys
+// on, a busy timeout, and exactly one writer connection.
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"strings"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/probity/probity/internal/domain"
+	"github.com/probity/probity/internal/store"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Dialect is SQLite's side of store.Dialect.
+type Dialect struct{}
+
+// Name implements store.Dialect.
+func (Dialect) Name() string { return "sqlite" }
+
+// Expand implements store.Dialect.
+func (Dialect) Expand(s string) string {
+	return strings.ReplaceAll(s, "{{ID}}", "INTEGER PRIMARY KEY")
+}
+
+// Migrations implements store.Dialect.
+func (Dialect) Migrations() fs.FS {
+	sub, _ := fs.Sub(migrations, "migrations")
+	return sub
+}
+
+// MigrationLock implements store.Dialect: the single writer connection and
+// BEGIN IMMEDIATE already serialise migrations.
+func (Dialect) MigrationLock() string { return "" }
+
+// TableExistsQuery implements store.Dialect.
+func (Dialect) TableExistsQuery() string {
+	return `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1`
+}
+
+// Classify implements store.Dialect by SQLite extended result code.
+func (Dialect) Classify(err error) string {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return ""
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return domain.EConflict
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY, sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+		return domain.EInvalid
+	}
+	return ""
+}
+
+const header = "SQLite format 3\x00"
+
+// Open opens (creating if absent) the database file at path. An existing
+// file that is not a SQLite database is refused before anything is written.
+func Open(ctx context.Context, path string) (*store.Store, error) {
+	if err := checkHeader(path); err != nil {
+		return nil, err
+	}
+	pragmas := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+		pragmas.Add("_pragma", p)
+	}
+	wq := url.Values{"_txlock": {"immediate"}}
+	for k, v := range pragmas {
+		wq[k] = v
+	}
+	write, err := sql.Open("sqlite", "file:"+path+"?"+wq.Encode())
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	if err := write.PingContext(ctx); err != nil {
+		_ = write.Close()
+		return nil, domain.Errorf(domain.EUnavailable, "cannot open SQLite database %s: %v", path, err)
+	}
+	rq := url.Values{}
+	for k, v := range pragmas {
+		rq[k] = v
+	}
+	rq.Add("_pragma", "query_only(1)")
+	read, err := sql.Open("sqlite", "file:"+path+"?"+rq.Encode())
+	if err != nil {
+		_ = write.Close()
+		return nil, err
+	}
+	read.SetMaxOpenConns(8)
+	read.SetMaxIdleConns(8)
+	s := store.New(read, write, Dialect{})
+	// Reading the schema proves the file is a usable database.
+	if _, _, err := s.SchemaStatus(ctx); err != nil {
+		_ = s.Close()
+		return nil, domain.Errorf(domain.EUnavailable, "%s is not a usable SQLite database: %v", path, err)
+	}
+	return s, nil
+}
+
+// checkHeader refuses an existing non-empty file that lacks SQLite's header,
+// without opening it for writing.
+func checkHeader(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return domain.Errorf(domain.EUnavailable, "cannot read %s: %v", path, err)
+	}
+	defer f.Close()
+	buf := make([]byte, len(header))
+	n, err := io.ReadFull(f, buf)
+	if n == 0 && (err == io.EOF || err == io.ErrUnexpectedEOF) {
+		return nil // an empty file becomes a new database
+	}
+	if err != nil || !bytes.Equal(buf, []byte(header)) {
+		return domain.Errorf(domain.EUnavailable, "%s is not a SQLite database (corrupt or another kind of file); refusing to touch it", path)
+	}
+	return nil
+}
+
+// String describes a path for logs.
+func String(path string) string { return fmt.Sprintf("sqlite:%s", path) }

@@ -1,0 +1,216 @@
+// Package store persists Probity's domain on SQLite or PostgreSQL. Its SQL is
+// written once, portably ($n placeholders, RETURNING, standard types); what
+// differs between the engines lives in a Dialect supplied by store/sqlite or
+// store/postgres. The conformance suite in store/storetest runs against both.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/probity/probity/internal/domain"
+)
+
+// Dialect is everything that differs between engines: how errors are
+// classified, how a migration is expanded and locked, and engine-specific
+// migration files.
+type Dialect interface {
+	// Name is "sqlite" or "postgres".
+	Name() string
+	// Expand replaces the engine tokens ({{ID}}) in a migration.
+	Expand(sql string) string
+	// Migrations holds engine-only files named NNNN_name.sql, applied after
+	// the shared file of the same version, in the same transaction.
+	Migrations() fs.FS
+	// MigrationLock is a statement run first in each migration transaction so
+	// concurrent servers migrate one at a time ("" when the engine needs none).
+	MigrationLock() string
+	// TableExistsQuery counts tables named $1 (0 or 1).
+	TableExistsQuery() string
+	// Classify returns a domain code for a driver error (unique violation:
+	// EConflict; foreign key: EInvalid) or "" when it has none.
+	Classify(err error) string
+}
+
+// Store is a handle on one database. Reads may run concurrently; writes go
+// through Write, which the SQLite engine serialises on one connection.
+type Store struct {
+	read    *sql.DB
+	write   *sql.DB
+	dialect Dialect
+}
+
+// New wraps opened pools. For PostgreSQL read and write are the same pool.
+func New(read, write *sql.DB, d Dialect) *Store {
+	return &Store{read: read, write: write, dialect: d}
+}
+
+// Engine names the engine ("sqlite" or "postgres").
+func (s *Store) Engine() string { return s.dialect.Name() }
+
+// DB returns the write pool, for health checks and pool metrics.
+func (s *Store) DB() *sql.DB { return s.write }
+
+// ReadDB returns the read pool.
+func (s *Store) ReadDB() *sql.DB { return s.read }
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	err := s.write.Close()
+	if s.read != s.write {
+		err = errors.Join(err, s.read.Close())
+	}
+	return err
+}
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.read.PingContext(ctx); err != nil {
+		return domain.Errorf(domain.EUnavailable, "database unreachable: %v", err)
+	}
+	return nil
+}
+
+// Tx is one transaction; every query method hangs off it.
+type Tx struct {
+	tx *sql.Tx
+	d  Dialect
+}
+
+// Read runs fn in a read-only transaction.
+func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
+	return s.run(ctx, s.read, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+// Write runs fn in a read-write transaction, committing if fn returns nil
+// and rolling back otherwise, so a failed use case leaves nothing behind.
+func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
+	return s.run(ctx, s.write, nil, fn)
+}
+
+func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*Tx) error) error {
+	sqlTx, err := db.BeginTx(ctx, opts)
+	if err != nil {
+		return s.translate(fmt.Errorf("begin: %w", err))
+	}
+	tx := &Tx{tx: sqlTx, d: s.dialect}
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return s.translate(err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return s.translate(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// translate turns driver errors into domain errors by code, never by text.
+func (s *Store) translate(err error) error {
+	return translate(s.dialect, err)
+}
+
+func translate(d Dialect, err error) error {
+	var de *domain.Error
+	if err == nil || errors.As(err, &de) {
+		return err
+	}
+	switch d.Classify(err) {
+	case domain.EConflict:
+		return &domain.Error{Code: domain.EConflict, Message: "that already exists"}
+	case domain.EInvalid:
+		return &domain.Error{Code: domain.EInvalid, Message: "refers to something that does not exist"}
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return err
+	}
+	return err
+}
+
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	r, err := tx.tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return nil, translate(tx.d, err)
+	}
+	return r, nil
+}
+
+func (tx *Tx) insert(ctx context.Context, q string, args ...any) (int64, error) {
+	var id int64
+	if err := tx.tx.QueryRowContext(ctx, q+" RETURNING id", args...).Scan(&id); err != nil {
+		return 0, translate(tx.d, err)
+	}
+	return id, nil
+}
+
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, q, args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, q, args...)
+}
+
+// one maps sql.ErrNoRows to a domain not-found error for kind.
+func one(err error, kind string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.NotFound(kind)
+	}
+	return err
+}
+
+// us encodes a time as unix microseconds, the storage form on both engines.
+func us(t time.Time) int64 { return t.UnixMicro() }
+
+// fromUS decodes unix microseconds as a UTC time.
+func fromUS(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+// nullID stores a zero id as NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// Page bounds a list: at most Limit rows after the row with id AfterID.
+type Page struct {
+	AfterID int64
+	Limit   int
+}
+
+// MaxPageSize caps a page; DefaultPageSize is used when none is asked for.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 500
+)
+
+func (p Page) limit() int {
+	switch {
+	case p.Limit <= 0:
+		return DefaultPageSize
+	case p.Limit > MaxPageSize:
+		return MaxPageSize
+	}
+	return p.Limit
+}
+
+// collect scans every row with scan and closes rows.
+func collect[T any](rows *sql.Rows, err error, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
