@@ -10,7 +10,10 @@ import (
 //   - firm admin: everything;
 //   - attorney, staff: every matter except those they are screened from;
 //   - vendor users: only engagements of their own vendor they are assigned to;
-//   - client contacts: only their own client's matters.
+//   - client contacts: only their own client's matters;
+//   - anyone else (disabled, unknown role, a vendor or client user without
+//     an organisation) sees nothing: a zero VendorID or ClientID would
+//     otherwise read as the firm's view.
 func ScopeFor(u domain.User) store.Scope {
 	switch {
 	case u.Disabled:
@@ -19,9 +22,9 @@ func ScopeFor(u domain.User) store.Scope {
 		return store.Scope{All: true, UserID: u.ID}
 	case u.Role.IsFirm():
 		return store.Scope{UserID: u.ID}
-	case u.Role.IsVendor():
+	case u.Role.IsVendor() && u.VendorID != 0:
 		return store.Scope{UserID: u.ID, VendorID: u.VendorID}
-	case u.Role.IsClient():
+	case u.Role.IsClient() && u.ClientID != 0:
 		return store.Scope{UserID: u.ID, ClientID: u.ClientID}
 	}
 	return store.Scope{UserID: -1, VendorID: -1, ClientID: -1}

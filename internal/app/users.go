@@ -71,6 +71,13 @@ func (a *App) SetPassword(ctx context.Context, actor domain.User, email, passwor
 	if err != nil {
 		return err
 	}
+	// Refuse someone else's account before looking it up, so the answer does
+	// not tell a non-administrator whether the address has an account.
+	if email != actor.Email || actor.ID == 0 {
+		if err := require(actor, ManageUsers); err != nil {
+			return err
+		}
+	}
 	if err := domain.ValidatePassword(password); err != nil {
 		return err
 	}

@@ -41,6 +41,27 @@ func (s Stage) Label() string {
 	return string(s)
 }
 
+// NextStep says, in plain words, what the engagement is waiting for.
+func (s Stage) NextStep() string {
+	switch s {
+	case StageProposed:
+		return "Waiting on the opening gates: vendor approval, cleared conflicts and the client's consent."
+	case StageCommunication:
+		return "Waiting for the communication plan and a kickoff confirmed by both sides. Nothing else can happen first."
+	case StageBriefing:
+		return "Waiting for every vendor team member to acknowledge the current briefing before they see any document."
+	case StageSOW:
+		return "Waiting for the statement of work to be approved by the attorney and the vendor manager."
+	case StageActive:
+		return "Work under supervision: every deliverable is reviewed by the supervising attorney before release."
+	case StagePaused:
+		return "Paused: no new work and no document access until the reason is resolved."
+	case StageClosed:
+		return "Closed: vendor access revoked."
+	}
+	return ""
+}
+
 // Service is a kind of outsourced legal work.
 type Service string
 

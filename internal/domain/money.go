@@ -42,23 +42,28 @@ type Money struct {
 // NewMoney returns minor units of currency c.
 func NewMoney(minor int64, c Currency) Money { return Money{Minor: minor, Currency: c} }
 
-// Add returns m+o; the currencies must match.
+// Add returns m+o; the currencies must match and the sum must fit in int64
+// (an exact amount never wraps around).
 func (m Money) Add(o Money) (Money, error) {
 	if m.Currency != o.Currency {
 		return Money{}, Errorf(EInvalid, "cannot add %s to %s", o.Currency, m.Currency)
 	}
-	return Money{Minor: m.Minor + o.Minor, Currency: m.Currency}, nil
+	sum := m.Minor + o.Minor
+	if (o.Minor > 0 && sum < m.Minor) || (o.Minor < 0 && sum > m.Minor) {
+		return Money{}, Errorf(EInvalid, "%s plus %s is too large", m, o)
+	}
+	return Money{Minor: sum, Currency: m.Currency}, nil
 }
 
 // Decimal renders the amount with the currency's decimals and no grouping ("1234.50").
 func (m Money) Decimal() string {
 	d := m.Currency.MinorUnits()
 	neg := m.Minor < 0
-	v := m.Minor
+	v := uint64(m.Minor)
 	if neg {
-		v = -v
+		v = -v // two's complement: exact even for math.MinInt64
 	}
-	s := strconv.FormatInt(v, 10)
+	s := strconv.FormatUint(v, 10)
 	if d > 0 {
 		for len(s) <= d {
 			s = "0" + s
@@ -98,11 +103,15 @@ func ParseMoney(s string, c Currency) (Money, error) {
 	if _, ok := minorUnits[c]; !ok {
 		return Money{}, Invalid("currency", "%q is not a supported ISO 4217 currency code", string(c))
 	}
-	t := strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	t := strings.TrimSpace(s)
 	neg := strings.HasPrefix(t, "-")
 	t = strings.TrimPrefix(t, "-")
 	intPart, frac, hasDot := strings.Cut(t, ".")
 	d := c.MinorUnits()
+	if !thousandsGrouped(intPart) {
+		return Money{}, Invalid("amount", "%q is not an amount in %s (commas may only group thousands)", s, c)
+	}
+	intPart = strings.ReplaceAll(intPart, ",", "")
 	if intPart == "" || (hasDot && frac == "") || len(frac) > d || !allDigits(intPart) || !allDigits(frac) {
 		return Money{}, Invalid("amount", "%q is not an amount in %s (use up to %d decimals)", s, c, d)
 	}
@@ -117,6 +126,24 @@ func ParseMoney(s string, c Currency) (Money, error) {
 		v = -v
 	}
 	return Money{Minor: v, Currency: c}, nil
+}
+
+// thousandsGrouped reports whether the commas in an integer part, if any,
+// separate groups of three digits ("1,234,567"); "1,23" is not an amount.
+func thousandsGrouped(s string) bool {
+	groups := strings.Split(s, ",")
+	if len(groups) == 1 {
+		return true
+	}
+	if len(groups[0]) == 0 || len(groups[0]) > 3 {
+		return false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 {
+			return false
+		}
+	}
+	return true
 }
 
 func allDigits(s string) bool {

@@ -156,8 +156,26 @@ func (tx *Tx) Parties(ctx context.Context, matterID int64) ([]domain.Party, erro
 	return ps, rows.Err()
 }
 
+// prefixed qualifies each column of a column list with a table alias
+// ("id, COALESCE(vendor_id, 0)" -> "u.id, COALESCE(u.vendor_id, 0)"). Commas
+// inside parentheses do not separate columns.
 func prefixed(prefix, cols string) string {
-	parts := strings.Split(cols, ", ")
+	var parts []string
+	depth, start := 0, 0
+	for i, r := range cols {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				parts = append(parts, strings.TrimSpace(cols[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	parts = append(parts, strings.TrimSpace(cols[start:]))
 	for i, p := range parts {
 		if strings.HasPrefix(p, "COALESCE(") {
 			parts[i] = "COALESCE(" + prefix + strings.TrimPrefix(p, "COALESCE(")

@@ -1,7 +1,7 @@
 // Package store persists Probity's domain on SQLite or PostgreSQL. Its SQL is
 // written once, portably ($n placeholders, RETURNING, standard types); what
 // differs between the engines lives in a Dialect supplied by store/sqlite or
-// store/postgres. The conformance suite in store/storetest runs against both.
+// store/postgres. The conformance suite in store_test.go runs against both.
 package store
 
 import (

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/probity/probity/internal/demo"
+	"github.com/probity/probity/internal/domain"
+)
+
+func (m *Main) demo(ctx context.Context, args []string) error {
+	var asJSON bool
+	c, _, err := m.parse("demo", "demo [--json] [flags]", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print the demo accounts as JSON (role, name, email, password)")
+	})
+	if err != nil {
+		return err
+	}
+	s, err := m.openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx, m.Now()); err != nil {
+		return err
+	}
+	err = demo.Load(ctx, s, m.Now())
+	loaded := err == nil
+	if err != nil && err != demo.ErrNotEmpty {
+		return err
+	}
+	if !loaded {
+		a := m.newApp(s, c)
+		f, err := a.Firm(ctx)
+		if err != nil {
+			return err
+		}
+		if f.Name != demo.FirmName {
+			return domain.Errorf(domain.EConflict, "the database holds %s, not the demo firm; demo data is only loaded into an empty database", f.Name)
+		}
+	}
+	if asJSON {
+		enc := json.NewEncoder(m.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(demo.Accounts())
+	}
+	if loaded {
+		fmt.Fprintf(m.Stdout, "Loaded the demo firm, %s, into the %s database.\n", demo.FirmName, s.Engine())
+	} else {
+		fmt.Fprintf(m.Stdout, "The demo firm is already loaded in the %s database.\n", s.Engine())
+	}
+	printAccounts(m.Stdout)
+	return nil
+}
+
+// printAccounts prints the demo sign-ins as a table.
+func printAccounts(w io.Writer) {
+	fmt.Fprintf(w, "\nDemo accounts (password for all: %s):\n", demo.Password)
+	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
+	fmt.Fprintln(tw, "  ROLE\tNAME\tEMAIL\tORGANISATION")
+	for _, a := range demo.Accounts() {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", a.Role.Label(), a.Name, a.Email, a.Org)
+	}
+	_ = tw.Flush()
+}

@@ -1,0 +1,117 @@
+// Command probity is Probity's one binary: the server and the operator's
+// commands. Run `probity help` for the list.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/probity/probity/internal/domain"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := NewMain()
+	err := m.Run(ctx, os.Args[1:])
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "probity: "+describe(err))
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// Main is the program, reusable by end-to-end tests: they run commands with
+// their own arguments, environment and output, and learn where serve listens.
+type Main struct {
+	Stdout io.Writer
+	Stderr io.Writer
+	Stdin  io.Reader
+	Getenv func(string) string
+	Now    func() time.Time
+	// Ready, if set, receives the server's URL once it accepts requests.
+	Ready func(url string)
+}
+
+// NewMain returns a Main wired to the process.
+func NewMain() *Main {
+	return &Main{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Getenv: os.Getenv, Now: func() time.Time { return time.Now().UTC() }}
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(m *Main, ctx context.Context, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "run the web server (and, with --demo, load the demo firm into an empty database)", (*Main).serve},
+		{"migrate", "apply pending database migrations, or show the schema status", (*Main).migrate},
+		{"demo", "load the demo firm into an empty database and print its sign-in accounts", (*Main).demo},
+		{"config", "print the effective configuration, secrets masked", (*Main).config},
+		{"user", "create users and set passwords (user create | user passwd)", (*Main).user},
+		{"version", "print the version", (*Main).version},
+	}
+}
+
+// Run runs one command line (without the program name).
+func (m *Main) Run(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		m.usage()
+		if len(args) == 0 {
+			return usageError("no command given")
+		}
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(m, ctx, args[1:])
+		}
+	}
+	m.usage()
+	return usageError(fmt.Sprintf("unknown command %q", args[0]))
+}
+
+func (m *Main) usage() {
+	fmt.Fprint(m.Stderr, "Probity: ethical legal process outsourcing.\n\nUsage: probity <command> [flags]\n\nCommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(m.Stderr, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(m.Stderr, "\nRun `probity <command> --help` for a command's flags. Every setting can also come from a PROBITY_* environment variable.\n")
+}
+
+// usageError is a mistake on the command line (exit status 2).
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+func exitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) || errors.Is(err, flag.ErrHelp) {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	return 1
+}
+
+// describe renders an error for the operator: the domain message when there is one.
+func describe(err error) string {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de.Message
+	}
+	return err.Error()
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/probity/probity/internal/app"
+	"github.com/probity/probity/internal/domain"
+	"github.com/probity/probity/internal/store"
+	"github.com/probity/probity/internal/store/engine"
+)
+
+// openStore opens the configured engine. For SQLite it first makes sure the
+// data directory exists and is writable.
+func (m *Main) openStore(ctx context.Context, c *Config) (*store.Store, error) {
+	if !engine.IsPostgres(c.Database) {
+		if err := engine.PrepareDataDir(c.Data); err != nil {
+			return nil, err
+		}
+	}
+	return engine.Open(ctx, c.Database, c.Data)
+}
+
+// openCurrent opens the store and requires its schema to be current.
+func (m *Main) openCurrent(ctx context.Context, c *Config) (*store.Store, error) {
+	s, err := m.openStore(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.CheckSchema(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// newApp builds the application on an open store.
+func (m *Main) newApp(s *store.Store, c *Config) *app.App {
+	a := app.New(s, app.DefaultConfig(), m.logger(c))
+	a.Now = m.Now
+	return a
+}
+
+// isEmpty reports whether the database holds no firm yet.
+func isEmpty(ctx context.Context, s *store.Store) (bool, error) {
+	err := s.Read(ctx, func(tx *store.Tx) error {
+		_, err := tx.Firm(ctx)
+		return err
+	})
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read the firm: %w", err)
+	}
+	return false, nil
+}
+
+var errNoFirm = errors.New("the database holds no firm yet: run `probity demo` for the demo firm")

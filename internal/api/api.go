@@ -1,0 +1,175 @@
+// Package api is Probity's JSON API under /api/v1, described by the OpenAPI
+// 3.1 document served at /api/v1/openapi.json. It calls the same app use
+// cases as the web UI, so the two cannot differ on what is allowed.
+package api
+
+import (
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/probity/probity/internal/app"
+	"github.com/probity/probity/internal/domain"
+	"github.com/probity/probity/internal/httpx"
+	"github.com/probity/probity/internal/store"
+)
+
+//go:embed openapi.json
+var openAPI []byte
+
+// Handler serves the JSON API.
+type Handler struct{ app *app.App }
+
+// New returns the API handler.
+func New(a *app.App) *Handler { return &Handler{app: a} }
+
+// Route is one entry of the API route table.
+type Route struct {
+	Pattern string
+	Handler http.HandlerFunc
+	Public  bool
+}
+
+// Prefix is where the API lives.
+const Prefix = "/api/v1"
+
+// Routes is the API's route table, in one place; the OpenAPI document must
+// describe exactly these (a test keeps them in step).
+func (h *Handler) Routes() []Route {
+	return []Route{
+		{"GET " + Prefix + "/openapi.json", h.openAPI, true},
+		{"GET " + Prefix + "/me", h.me, false},
+		{"GET " + Prefix + "/matters", h.listMatters, false},
+		{"GET " + Prefix + "/matters/{id}", h.getMatter, false},
+		{"GET " + Prefix + "/engagements", h.listEngagements, false},
+		{"GET " + Prefix + "/engagements/{id}", h.getEngagement, false},
+		{"GET " + Prefix + "/vendors", h.listVendors, false},
+		{"GET " + Prefix + "/vendors/{id}", h.getVendor, false},
+		{"GET " + Prefix + "/clients", h.listClients, false},
+		{"GET " + Prefix + "/users", h.listUsers, false},
+		{"POST " + Prefix + "/users", h.createUser, false},
+		{"/api/", h.notFound, true},
+	}
+}
+
+// Register mounts the route table on mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	for _, rt := range h.Routes() {
+		if rt.Public {
+			mux.HandleFunc(rt.Pattern, rt.Handler)
+		} else {
+			mux.HandleFunc(rt.Pattern, signedIn(rt.Handler))
+		}
+	}
+}
+
+func signedIn(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := httpx.User(r); !ok {
+			httpx.WriteJSONError(w, r, domain.Errorf(domain.EUnauthorized, "sign in first: send the session cookie"))
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		next(w, r)
+	}
+}
+
+func (h *Handler) openAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(openAPI)
+}
+
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	httpx.WriteJSONError(w, r, domain.Errorf(domain.ENotFound, "no such API endpoint: %s %s", r.Method, r.URL.Path))
+}
+
+// list is the one envelope of every list: a page of items and the cursor
+// for the next page (null on the last).
+type list[T any] struct {
+	Items     []T    `json:"items"`
+	NextAfter *int64 `json:"next_after"`
+}
+
+func newList[T any, S any](src []S, p store.Page, conv func(S) T, id func(S) int64) list[T] {
+	l := list[T]{Items: make([]T, 0, len(src))}
+	for _, s := range src {
+		l.Items = append(l.Items, conv(s))
+	}
+	limit := p.Limit
+	if limit <= 0 {
+		limit = store.DefaultPageSize
+	}
+	if len(src) > 0 && len(src) >= limit {
+		n := id(src[len(src)-1])
+		l.NextAfter = &n
+	}
+	return l
+}
+
+// query reads an optional non-negative integer query parameter.
+func queryInt(r *http.Request, name string) (int64, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return 0, nil
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v < 0 {
+		return 0, domain.Invalid(name, "%s must be a non-negative integer", name)
+	}
+	return v, nil
+}
+
+func pageOf(r *http.Request) (store.Page, error) {
+	after, err := queryInt(r, "after")
+	if err != nil {
+		return store.Page{}, err
+	}
+	limit, err := queryInt(r, "limit")
+	if err != nil {
+		return store.Page{}, err
+	}
+	if limit > store.MaxPageSize {
+		return store.Page{}, domain.Invalid("limit", "limit must be at most %d", store.MaxPageSize)
+	}
+	return store.Page{AfterID: after, Limit: int(limit)}, nil
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, domain.NotFound("object")
+	}
+	return id, nil
+}
+
+// maxBody bounds a JSON request body.
+const maxBody = 1 << 20
+
+// decode reads exactly one JSON object into v, refusing unknown fields,
+// trailing data and oversize bodies with a clear message.
+func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &mbe):
+			return domain.Invalid("body", "the request body is larger than %d bytes", maxBody)
+		case errors.As(err, &te):
+			return domain.Invalid(te.Field, "%s must be a JSON %s", te.Field, te.Type.Kind())
+		case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+			return domain.Invalid("body", "the request body is not a JSON object")
+		default:
+			return domain.Invalid("body", "%s", err.Error())
+		}
+	}
+	if dec.More() {
+		return domain.Invalid("body", "the request body must hold exactly one JSON object")
+	}
+	return nil
+}

@@ -1,0 +1,78 @@
+package app
+
+import (
+	"context"
+
+	"github.com/probity/probity/internal/domain"
+	"github.com/probity/probity/internal/store"
+)
+
+// StageCount is how many engagements are at one stage.
+type StageCount struct {
+	Stage domain.Stage
+	Count int
+}
+
+// VendorStatus is a vendor with its due-diligence state today.
+type VendorStatus struct {
+	Vendor    domain.Vendor
+	Diligence domain.Diligence
+}
+
+// Home is a person's first screen: what needs them, in their scope.
+type Home struct {
+	Counts      store.Counts
+	Stages      []StageCount              // every stage, in lifecycle order
+	Engagements []store.EngagementSummary // the ones that concern this person
+	Matters     []store.MatterSummary
+	Attention   []VendorStatus // vendors not plainly approved (firm users)
+}
+
+// Home gathers the first screen for the actor's role.
+func (a *App) Home(ctx context.Context, actor domain.User) (Home, error) {
+	var h Home
+	s := ScopeFor(actor)
+	today := domain.DateOf(a.Now())
+	err := a.Store.Read(ctx, func(tx *store.Tx) (err error) {
+		if h.Counts, err = tx.CountsFor(ctx, s); err != nil {
+			return err
+		}
+		for _, st := range domain.Stages {
+			h.Stages = append(h.Stages, StageCount{Stage: st, Count: h.Counts.EngagementStages[st]})
+		}
+		ef := store.EngagementFilter{Page: store.Page{Limit: 20}}
+		if actor.Role == domain.RoleAttorney {
+			ef.SupervisingAttorneyID = actor.ID
+		}
+		if h.Engagements, err = tx.ListEngagements(ctx, s, ef); err != nil {
+			return err
+		}
+		if h.Matters, err = tx.ListMatters(ctx, s, store.MatterFilter{Status: "open", Page: store.Page{Limit: 20}}); err != nil {
+			return err
+		}
+		if !actor.Role.IsFirm() {
+			return nil
+		}
+		vendors, err := tx.ListVendors(ctx, s, store.Page{Limit: store.MaxPageSize})
+		if err != nil {
+			return err
+		}
+		for _, v := range vendors {
+			if d := v.DiligenceOn(today); d != domain.DiligenceApproved {
+				h.Attention = append(h.Attention, VendorStatus{Vendor: v, Diligence: d})
+			}
+		}
+		return nil
+	})
+	return h, err
+}
+
+// VendorStatuses pairs vendors with their due-diligence state today.
+func (a *App) VendorStatuses(vs []domain.Vendor) []VendorStatus {
+	today := domain.DateOf(a.Now())
+	out := make([]VendorStatus, len(vs))
+	for i, v := range vs {
+		out[i] = VendorStatus{Vendor: v, Diligence: v.DiligenceOn(today)}
+	}
+	return out
+}

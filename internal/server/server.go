@@ -1,0 +1,149 @@
+// Package server assembles Probity's HTTP server: the middleware chain, the
+// web UI and JSON API route tables, health, readiness and metrics, TLS, and
+// graceful shutdown.
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/probity/probity/internal/api"
+	"github.com/probity/probity/internal/app"
+	"github.com/probity/probity/internal/httpx"
+	"github.com/probity/probity/internal/web"
+)
+
+// Config is how the server answers.
+type Config struct {
+	TLSCert string
+	TLSKey  string
+	Version string
+}
+
+// Server is Probity's HTTP server on one listener.
+type Server struct {
+	app     *app.App
+	log     *slog.Logger
+	cfg     Config
+	http    *http.Server
+	handler http.Handler
+	Web     *web.Handler
+	API     *api.Handler
+}
+
+// New builds the server and its handler. It does not listen yet.
+func New(a *app.App, cfg Config, log *slog.Logger) (*Server, error) {
+	tlsOn := cfg.TLSCert != "" || cfg.TLSKey != ""
+	if tlsOn {
+		if cfg.TLSCert == "" || cfg.TLSKey == "" {
+			return nil, errors.New("--tls-cert and --tls-key must be given together")
+		}
+		if _, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey); err != nil {
+			return nil, errors.New("cannot load the TLS certificate and key: " + err.Error())
+		}
+	}
+	cookies := httpx.Cookies{Secure: tlsOn}
+	w, err := web.New(a, cookies, cfg.Version)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{app: a, log: log, cfg: cfg, Web: w, API: api.New(a)}
+	m := newMetrics(a.Store)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", m.handler())
+	s.Web.Register(mux)
+	s.API.Register(mux)
+	s.handler = httpx.Chain(mux,
+		httpx.Routes(mux),
+		httpx.RequestIDs(log),
+		m.middleware,
+		httpx.AccessLog,
+		httpx.Recover(s.writeError),
+		httpx.SecurityHeaders(tlsOn),
+		httpx.CSRF(cookies, s.writeError),
+		httpx.Sessions(cookies, a.Authenticate),
+	)
+	s.http = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	return s, nil
+}
+
+// Handler is the whole HTTP surface, for tests.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// writeError answers in JSON under /api/ and as an HTML page elsewhere.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		httpx.WriteJSONError(w, r, err)
+		return
+	}
+	s.Web.Error(w, r, err)
+}
+
+// Serve answers requests on ln until ctx ends, then stops accepting, lets
+// in-flight requests finish (up to 30 s) and returns.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	errc := make(chan error, 1)
+	go func() {
+		var err error
+		if s.cfg.TLSCert != "" {
+			err = s.http.ServeTLS(ln, s.cfg.TLSCert, s.cfg.TLSKey)
+		} else {
+			err = s.http.Serve(ln)
+		}
+		errc <- err
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := s.http.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.cfg.Version})
+}
+
+// readyz answers 200 only when the database answers and its schema is current.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	body := map[string]any{"database": s.app.Store.Engine()}
+	err := s.app.Store.Ping(ctx)
+	if err == nil {
+		err = s.app.Store.CheckSchema(ctx)
+	}
+	if err != nil {
+		body["status"] = "unavailable"
+		body["reason"] = err.Error()
+		httpx.WriteJSON(w, http.StatusServiceUnavailable, body)
+		return
+	}
+	body["status"] = "ready"
+	httpx.WriteJSON(w, http.StatusOK, body)
+}

@@ -1,0 +1,178 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/probity/probity/internal/app"
+	"github.com/probity/probity/internal/domain"
+	"github.com/probity/probity/internal/httpx"
+	"github.com/probity/probity/internal/store"
+)
+
+// page reads ?after= and ?limit= for a list.
+func page(r *http.Request) store.Page {
+	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	return store.Page{AfterID: after, Limit: limit}
+}
+
+// nextAfter is the cursor for the next page, or 0 when this page is not full.
+func nextAfter(n int, p store.Page, lastID int64) int64 {
+	limit := p.Limit
+	if limit <= 0 {
+		limit = store.DefaultPageSize
+	}
+	if n < limit {
+		return 0
+	}
+	return lastID
+}
+
+func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
+	u, _ := httpx.User(r)
+	home, err := h.app.Home(r.Context(), u)
+	if err != nil {
+		h.Error(w, r, err)
+		return
+	}
+	h.render(w, r, "home", "Home", home)
+}
+
+type mattersView struct {
+	Matters []store.MatterSummary
+	Query   string
+	Next    int64
+}
+
+func (h *Handler) matters(w http.ResponseWriter, r *http.Request) {
+	u, _ := httpx.User(r)
+	p := page(r)
+	q := r.URL.Query().Get("q")
+	client, _ := strconv.ParseInt(r.URL.Query().Get("client"), 10, 64)
+	ms, err := h.app.Matters(r.Context(), u, store.MatterFilter{Query: q, ClientID: client, Page: p})
+	if err != nil {
+		h.Error(w, r, err)
+		return
+	}
+	v := mattersView{Matters: ms, Query: q}
+	if len(ms) > 0 {
+		v.Next = nextAfter(len(ms), p, ms[len(ms)-1].ID)
+	}
+	h.render(w, r, "matters", "Matters", v)
+}
+
+func (h *Handler) matter(w http.ResponseWriter, r *http.Request) {
+	u, _ := httpx.User(r)
+	id, err := pathID(r, "id")
+	if err == nil {
+		var v app.MatterView
+		if v, err = h.app.Matter(r.Context(), u, id); err == nil {
+			h.render(w, r, "matter", v.Matter.Number+" "+v.Matter.Title, v)
+			return
+		}
+	}
+	h.Error(w, r, err)
+}
+
+type engagementsView struct {
+	Engagements []store.EngagementSummary
+	Next        int64
+}
+
+func (h *Handler) engagements(w http.ResponseWriter, r *http.Request) {
+	u, _ := httpx.User(r)
+	p := page(r)
+	es, err := h.app.Engagements(r.Context(), u, store.EngagementFilter{Stage: domain.Stage(r.URL.Query().Get("stage")), Page: p})
+	if err != nil {
+		h.Error(w, r, err)
+		return
+	}
+	v := engagementsView{Engagements: es}
+	if len(es) > 0 {
+		v.Next = nextAfter(len(es), p, es[len(es)-1].ID)
+	}
+	h.render(w, r, "engagements", "Engagements", v)
+}
+
+type engagementView struct {
+	app.EngagementView
+	Diligence domain.Diligence
+}
+
+func (h *Handler) engagement(w http.ResponseWriter, r *http.Request) {
+	u, _ := httpx.User(r)
+	id, err := pathID(r, "id")
+	if err == nil {
+		var v app.EngagementView
+		if v, err = h.app.Engagement(r.Context(), u, id); err == nil {
+			d := h.app.VendorStatuses([]domain.Vendor{v.Vendor})[0].Diligence
+			h.render(w, r, "engagement", v.Vendor.Name+" on "+v.Matter.Number, engagementView{EngagementView: v, Diligence: d})
+			return
+		}
+	}
+	h.Error(w, r, err)
+}
+
+type vendorsView struct {
+	Vendors []app.VendorStatus
+	Next    int64
+}
+
+func (h *Handler) vendors(w http.ResponseWriter, r *http.Request) {
+	u, _ := httpx.User(r)
+	p := page(r)
+	vs, err := h.app.Vendors(r.Context(), u, p)
+	if err != nil {
+		h.Error(w, r, err)
+		return
+	}
+	v := vendorsView{Vendors: h.app.VendorStatuses(vs)}
+	if len(vs) > 0 {
+		v.Next = nextAfter(len(vs), p, vs[len(vs)-1].ID)
+	}
+	h.render(w, r, "vendors", "Vendors", v)
+}
+
+type vendorView struct {
+	app.VendorView
+	Diligence domain.Diligence
+}
+
+func (h *Handler) vendor(w http.ResponseWriter, r *http.Request) {
+	u, _ := httpx.User(r)
+	id, err := pathID(r, "id")
+	if err == nil {
+		var v app.VendorView
+		if v, err = h.app.Vendor(r.Context(), u, id); err == nil {
+			h.render(w, r, "vendor", v.Vendor.Name, vendorView{VendorView: v, Diligence: h.app.VendorStatuses([]domain.Vendor{v.Vendor})[0].Diligence})
+			return
+		}
+	}
+	h.Error(w, r, err)
+}
+
+type clientsView struct {
+	Clients []domain.Client
+	Next    int64
+}
+
+func (h *Handler) clients(w http.ResponseWriter, r *http.Request) {
+	u, _ := httpx.User(r)
+	p := page(r)
+	cs, err := h.app.Clients(r.Context(), u, p)
+	if err != nil {
+		h.Error(w, r, err)
+		return
+	}
+	v := clientsView{Clients: cs}
+	if len(cs) > 0 {
+		v.Next = nextAfter(len(cs), p, cs[len(cs)-1].ID)
+	}
+	h.render(w, r, "clients", "Clients", v)
+}
+
+func formID(r *http.Request, name string) int64 {
+	id, _ := strconv.ParseInt(r.PostFormValue(name), 10, 64)
+	return id
+}

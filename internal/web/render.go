@@ -1,0 +1,161 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/probity/probity/internal/app"
+	"github.com/probity/probity/internal/domain"
+	"github.com/probity/probity/internal/httpx"
+)
+
+// layout is what every page's frame needs: who is signed in, the navigation
+// for their role, and the CSRF token for forms.
+type layout struct {
+	Title     string
+	User      domain.User
+	SignedIn  bool
+	Nav       []navItem
+	CSRF      string
+	AssetHash string
+	Version   string
+	Path      string
+	Firm      string
+	Data      any
+}
+
+type navItem struct {
+	Label, Href string
+	Current     bool
+}
+
+// navFor is the navigation a role sees; what a link leads to is still
+// checked by the policy, this only avoids offering dead ends.
+func navFor(u domain.User, path string) []navItem {
+	items := []navItem{{Label: "Home", Href: "/home"}}
+	switch {
+	case u.Role.IsFirm():
+		items = append(items, navItem{Label: "Matters", Href: "/matters"}, navItem{Label: "Engagements", Href: "/engagements"},
+			navItem{Label: "Vendors", Href: "/vendors"}, navItem{Label: "Clients", Href: "/clients"})
+		if app.Can(u, app.ManageUsers) {
+			items = append(items, navItem{Label: "Users", Href: "/admin/users"})
+		}
+	case u.Role.IsVendor():
+		items = append(items, navItem{Label: "Engagements", Href: "/engagements"}, navItem{Label: "Our organisation", Href: fmt.Sprintf("/vendors/%d", u.VendorID)})
+	case u.Role.IsClient():
+		items = append(items, navItem{Label: "Matters", Href: "/matters"}, navItem{Label: "Outsourcing", Href: "/engagements"})
+	}
+	for i := range items {
+		items[i].Current = path == items[i].Href || (items[i].Href != "/home" && len(path) > len(items[i].Href) && path[:len(items[i].Href)+1] == items[i].Href+"/")
+	}
+	return items
+}
+
+// render writes a page with status 200.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, page, title string, data any) {
+	h.renderStatus(w, r, http.StatusOK, page, title, data)
+}
+
+func (h *Handler) renderStatus(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
+	t := h.pages[page]
+	u, signedIn := httpx.User(r)
+	l := layout{Title: title, User: u, SignedIn: signedIn, CSRF: httpx.CSRFToken(r), AssetHash: h.assetHash,
+		Version: h.version, Path: r.URL.Path, Data: data}
+	if signedIn {
+		l.Nav = navFor(u, r.URL.Path)
+	}
+	if f, err := h.app.Firm(r.Context()); err == nil {
+		l.Firm = f.Name
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, l); err != nil {
+		httpx.Log(r).Error("render", slog.String("page", page), slog.Any("err", err))
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+type errorView struct {
+	Status  int
+	Heading string
+	Message string
+	Request string
+}
+
+// Error renders an error page with the status the error code maps to.
+// Internal errors are logged in full and shown generically.
+func (h *Handler) Error(w http.ResponseWriter, r *http.Request, err error) {
+	httpx.LogIfInternal(r, err)
+	code := domain.ErrorCode(err)
+	status := httpx.Status(code)
+	v := errorView{Status: status, Message: domain.ErrorMessage(err), Request: httpx.RequestID(r)}
+	switch code {
+	case domain.ENotFound:
+		v.Heading = "We could not find that page"
+		v.Message = "It may have moved, or you may not have access to it. Check the address, or go back to your home page."
+	case domain.EUnauthorized:
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return
+	case domain.EForbidden:
+		v.Heading = "That is not allowed"
+	case domain.EInternal:
+		v.Heading = "Something went wrong on our side"
+	default:
+		v.Heading = "That did not work"
+	}
+	h.renderStatus(w, r, status, "error", v.Heading, v)
+}
+
+var funcs = template.FuncMap{
+	"money": func(m domain.Money) string { return m.String() },
+	"date": func(d domain.Date) string {
+		if d == "" {
+			return "—"
+		}
+		return d.Time().Format("2 Jan 2006")
+	},
+	"datetime": func(t time.Time, tz string) string {
+		loc, err := time.LoadLocation(tz)
+		if err != nil {
+			loc = time.UTC
+		}
+		return t.In(loc).Format("2 Jan 2006 15:04 MST")
+	},
+	"stageClass": func(s domain.Stage) string {
+		switch s {
+		case domain.StageActive:
+			return "ok"
+		case domain.StagePaused:
+			return "bad"
+		case domain.StageClosed:
+			return "muted"
+		}
+		return "wait"
+	},
+	"diligenceClass": func(d domain.Diligence) string {
+		switch d {
+		case domain.DiligenceApproved:
+			return "ok"
+		case domain.DiligenceConditional, domain.DiligencePending:
+			return "wait"
+		}
+		return "bad"
+	},
+	"sensitivityClass": func(s domain.Sensitivity) string {
+		switch s {
+		case domain.SensitivityHighlyConfidential:
+			return "bad"
+		case domain.SensitivityConfidential:
+			return "wait"
+		}
+		return "muted"
+	},
+	"nextStep": func(s domain.Stage) string { return s.NextStep() },
+}

@@ -1,0 +1,172 @@
+// Package web is Probity's HTML surface: server-rendered pages over the app
+// use cases, with templates and static assets embedded in the binary.
+package web
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/probity/probity/internal/app"
+	"github.com/probity/probity/internal/domain"
+	"github.com/probity/probity/internal/httpx"
+)
+
+//go:embed templates/*.html templates/*.tmpl
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Handler serves the web UI.
+type Handler struct {
+	app       *app.App
+	cookies   httpx.Cookies
+	version   string
+	pages     map[string]*template.Template
+	assetHash string
+}
+
+// New parses every template once; a missing or broken template fails here,
+// at start, never at request time.
+func New(a *app.App, cookies httpx.Cookies, version string) (*Handler, error) {
+	h := &Handler{app: a, cookies: cookies, version: version, pages: map[string]*template.Template{}}
+	sum := sha256.New()
+	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFS.ReadFile(p)
+		sum.Write(b)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	h.assetHash = hex.EncodeToString(sum.Sum(nil))[:12]
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.tmpl", n)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", n, err)
+		}
+		h.pages[base] = t
+	}
+	for _, need := range pageNames {
+		if h.pages[need] == nil {
+			return nil, fmt.Errorf("template %s.html is missing", need)
+		}
+	}
+	return h, nil
+}
+
+// pageNames are the templates the handlers render; New checks each exists.
+var pageNames = []string{"signin", "error", "home", "matters", "matter", "engagements", "engagement", "vendors", "vendor", "clients", "users"}
+
+// Route is one entry of the web route table.
+type Route struct {
+	Pattern string
+	Handler http.HandlerFunc
+	Public  bool // answers without a signed-in user
+}
+
+// Routes is the web UI's route table, in one place.
+func (h *Handler) Routes() []Route {
+	return []Route{
+		{"GET /{$}", h.root, true},
+		{"GET /signin", h.signInPage, true},
+		{"POST /signin", h.signIn, true},
+		{"POST /signout", h.signOut, true},
+		{"GET /static/", h.static, true},
+		{"GET /home", h.home, false},
+		{"GET /matters", h.matters, false},
+		{"GET /matters/{id}", h.matter, false},
+		{"GET /engagements", h.engagements, false},
+		{"GET /engagements/{id}", h.engagement, false},
+		{"GET /vendors", h.vendors, false},
+		{"GET /vendors/{id}", h.vendor, false},
+		{"GET /clients", h.clients, false},
+		{"GET /admin/users", h.users, false},
+		{"POST /admin/users", h.createUser, false},
+		{"/", h.notFound, true},
+	}
+}
+
+// Register mounts the route table on mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	for _, rt := range h.Routes() {
+		if rt.Public {
+			mux.HandleFunc(rt.Pattern, rt.Handler)
+		} else {
+			mux.HandleFunc(rt.Pattern, h.signedIn(rt.Handler))
+		}
+	}
+}
+
+// signedIn sends visitors without a session to the sign-in page, then back.
+func (h *Handler) signedIn(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := httpx.User(r); !ok {
+			target := "/signin"
+			if r.Method == http.MethodGet {
+				target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+			}
+			http.Redirect(w, r, target, http.StatusSeeOther)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		next(w, r)
+	}
+}
+
+func (h *Handler) root(w http.ResponseWriter, r *http.Request) {
+	if _, ok := httpx.User(r); ok {
+		http.Redirect(w, r, "/home", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/signin", http.StatusSeeOther)
+}
+
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	h.Error(w, r, domain.NotFound("page"))
+}
+
+func (h *Handler) static(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("v") == h.assetHash {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=300")
+	}
+	http.FileServerFS(staticFS).ServeHTTP(w, r)
+}
+
+// pathID reads a positive integer path value; anything else is not found.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, domain.NotFound("page")
+	}
+	return id, nil
+}
+
+// safeNext keeps post-sign-in redirects on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/home"
+	}
+	return next
+}
