@@ -121,6 +121,11 @@ func TestLabels(t *testing.T) {
 		}
 		seen[fmt.Sprintf("%T %s", l, l.Label())] = true
 	}
+	for _, st := range Stages {
+		if st.NextStep() == "" || st.NextStep() == string(st) {
+			t.Errorf("stage %s has no next step", st)
+		}
+	}
 	if got := Stage("unknown").Label(); got != "unknown" {
 		t.Errorf("an unknown stage labels itself as %q", got)
 	}
