@@ -66,11 +66,11 @@ type MatterSummary struct {
 
 // ListMatters lists matters within scope, by id.
 func (tx *Tx) ListMatters(ctx context.Context, s Scope, f MatterFilter) ([]MatterSummary, error) {
-	q := "%" + strings.ToLower(f.Query) + "%"
+	q := "%" + likeEscaper.Replace(strings.ToLower(f.Query)) + "%"
 	rows, err := tx.query(ctx, `SELECT `+matterCols+`, c.name, u.name FROM matters m
 		JOIN clients c ON c.id = m.client_id JOIN users u ON u.id = m.responsible_attorney_id WHERE `+matterVisible(1)+`
 		AND m.id > $5 AND ($6 = 0 OR m.client_id = $6) AND ($7 = '' OR m.status = $7)
-		AND (lower(m.number) LIKE $8 OR lower(m.title) LIKE $8)
+		AND (lower(m.number) LIKE $8 ESCAPE '\' OR lower(m.title) LIKE $8 ESCAPE '\')
 		ORDER BY m.id LIMIT $9`, append(scopeArgs(s), f.AfterID, f.ClientID, f.Status, q, f.limit())...)
 	return collect(rows, err, func(r *sql.Rows) (MatterSummary, error) {
 		var ms MatterSummary
@@ -159,6 +159,9 @@ func (tx *Tx) Parties(ctx context.Context, matterID int64) ([]domain.Party, erro
 // prefixed qualifies each column of a column list with a table alias
 // ("id, COALESCE(vendor_id, 0)" -> "u.id, COALESCE(u.vendor_id, 0)"). Commas
 // inside parentheses do not separate columns.
+// likeEscaper makes user text literal inside a LIKE pattern (ESCAPE '\').
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+
 func prefixed(prefix, cols string) string {
 	var parts []string
 	depth, start := 0, 0

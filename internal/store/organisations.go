@@ -53,7 +53,7 @@ func (tx *Tx) Vendor(ctx context.Context, s Scope, id int64) (domain.Vendor, err
 	return v, one(err, "vendor")
 }
 
-// ListVendors lists vendors within scope by name.
+// ListVendors lists vendors within scope, by id.
 func (tx *Tx) ListVendors(ctx context.Context, s Scope, p Page) ([]domain.Vendor, error) {
 	rows, err := tx.query(ctx, `SELECT `+vendorCols+` FROM vendors v WHERE `+vendorVisible+` AND v.id > $4 ORDER BY v.id LIMIT $5`,
 		append(vendorArgs(s), p.AfterID, p.limit())...)

@@ -826,14 +826,18 @@ func TestListMattersFilters(t *testing.T) {
 		m1 := mustCreateMatter(t, s, domain.Matter{ClientID: ca.ID, Number: "2026-0142", Title: "Calloway v. Tidewater", ResponsibleAttorneyID: att.ID})
 		m2 := mustCreateMatter(t, s, domain.Matter{ClientID: cb.ID, Number: "2026-0177", Title: "Ardent BioSciences v. Solace Pharma", ResponsibleAttorneyID: att.ID})
 		m3 := mustCreateMatter(t, s, domain.Matter{ClientID: ca.ID, Number: "2025-0311", Title: "Harbor Point lease arbitration", ResponsibleAttorneyID: att.ID, Status: "closed"})
+		m4 := mustCreateMatter(t, s, domain.Matter{ClientID: cb.ID, Number: "2026_9", Title: "Claim for 50% of net_profit", ResponsibleAttorneyID: att.ID})
 		tests := []struct {
 			name string
 			f    store.MatterFilter
 			want []int64
 		}{
-			{"all", store.MatterFilter{}, []int64{m1.ID, m2.ID, m3.ID}},
+			{"all", store.MatterFilter{}, []int64{m1.ID, m2.ID, m3.ID, m4.ID}},
 			{"client A", store.MatterFilter{ClientID: ca.ID}, []int64{m1.ID, m3.ID}},
-			{"open", store.MatterFilter{Status: "open"}, []int64{m1.ID, m2.ID}},
+			{"open", store.MatterFilter{Status: "open"}, []int64{m1.ID, m2.ID, m4.ID}},
+			{"percent is literal", store.MatterFilter{Query: "50%"}, []int64{m4.ID}},
+			{"underscore is literal", store.MatterFilter{Query: "_"}, []int64{m4.ID}},
+			{"backslash is literal", store.MatterFilter{Query: `\`}, []int64{}},
 			{"closed of client A", store.MatterFilter{ClientID: ca.ID, Status: "closed"}, []int64{m3.ID}},
 			{"title, any case", store.MatterFilter{Query: "SOLACE"}, []int64{m2.ID}},
 			{"number", store.MatterFilter{Query: "2026-"}, []int64{m1.ID, m2.ID}},
