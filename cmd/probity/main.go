@@ -61,6 +61,7 @@ func commands() []command {
 		{"demo", "load the demo firm into an empty database and print its sign-in accounts", (*Main).demo},
 		{"config", "print the effective configuration, secrets masked", (*Main).config},
 		{"user", "create users and set passwords (user create | user passwd)", (*Main).user},
+		{"audit", "verify the tamper-evident audit trail and print its head hash (audit verify)", (*Main).audit},
 		{"version", "print the version", (*Main).version},
 	}
 }

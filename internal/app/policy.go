@@ -39,6 +39,7 @@ const (
 	ViewClients    Action = "view_clients"     // the client list
 	ViewVendors    Action = "view_vendors"     // the vendor registry
 	ViewFirmCounts Action = "view_firm_counts" // firm-wide figures
+	ViewAudit      Action = "view_audit"       // the audit trail
 )
 
 // Can reports whether u may perform a. Objects outside the user's scope are
@@ -48,7 +49,7 @@ func Can(u domain.User, a Action) bool {
 		return false
 	}
 	switch a {
-	case ManageUsers:
+	case ManageUsers, ViewAudit:
 		return u.Role == domain.RoleFirmAdmin
 	case ViewClients, ViewFirmCounts:
 		return u.Role.IsFirm()

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -53,6 +54,12 @@ func (a *App) SignIn(ctx context.Context, r SignInRequest) (string, domain.User,
 	}
 	if byAccount >= a.Config.MaxFailsAccount || byAddress >= a.Config.MaxFailsAddress {
 		a.Log.Warn("sign-in throttled", slog.String("email", email), slog.String("address", r.Address))
+		if err := a.Store.Write(ctx, func(tx *store.Tx) error {
+			return a.audit(ctx, tx, attempted(user, email), Record{Action: "auth.sign_in_throttled", ObjectType: "user", ObjectID: user.ID,
+				Summary: fmt.Sprintf("sign-in refused: %d failures for the account, %d from the address in %s", byAccount, byAddress, a.Config.ThrottleWindow)})
+		}); err != nil {
+			return "", domain.User{}, err
+		}
 		return "", domain.User{}, domain.Errorf(domain.ETooMany, "Too many failed sign-ins. Wait %d minutes and try again, or ask your administrator.", int(a.Config.ThrottleWindow/time.Minute))
 	}
 	ok := false
@@ -72,12 +79,16 @@ func (a *App) SignIn(ctx context.Context, r SignInRequest) (string, domain.User,
 			return err
 		}
 		if !ok {
-			return nil
+			return a.audit(ctx, tx, attempted(user, email), Record{Action: "auth.sign_in_failed", ObjectType: "user", ObjectID: user.ID,
+				Summary: "wrong email or password, or the account is disabled"})
 		}
 		var idHash string
 		token, idHash = auth.NewToken()
-		return tx.CreateSession(ctx, store.Session{IDHash: idHash, UserID: user.ID, CreatedAt: now, LastSeenAt: now,
-			ExpiresAt: now.Add(a.Config.SessionAbsolute), Address: r.Address, UserAgent: truncate(r.UserAgent, 300)})
+		if err := tx.CreateSession(ctx, store.Session{IDHash: idHash, UserID: user.ID, CreatedAt: now, LastSeenAt: now,
+			ExpiresAt: now.Add(a.Config.SessionAbsolute), Address: r.Address, UserAgent: truncate(r.UserAgent, 300)}); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, user, Record{Action: "auth.sign_in", ObjectType: "user", ObjectID: user.ID, Summary: "signed in with password"})
 	})
 	if err != nil {
 		return "", domain.User{}, err
@@ -138,7 +149,29 @@ func (a *App) SignOut(ctx context.Context, token string) error {
 	if token == "" {
 		return nil
 	}
-	return a.Store.Write(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, auth.HashToken(token)) })
+	idHash := auth.HashToken(token)
+	return a.Store.Write(ctx, func(tx *store.Tx) error {
+		_, u, err := tx.SessionByHash(ctx, idHash)
+		if domain.ErrorCode(err) == domain.ENotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteSession(ctx, idHash); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, u, Record{Action: "auth.sign_out", ObjectType: "user", ObjectID: u.ID, Summary: "signed out"})
+	})
+}
+
+// attempted is the actor of a failed sign-in: the account if it exists,
+// otherwise just the email that was typed.
+func attempted(u domain.User, email string) domain.User {
+	if u.ID != 0 {
+		return u
+	}
+	return domain.User{Name: email}
 }
 
 func truncate(s string, n int) string {

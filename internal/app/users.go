@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/probity/probity/internal/auth"
 	"github.com/probity/probity/internal/domain"
@@ -59,7 +60,11 @@ func (a *App) CreateUser(ctx context.Context, actor domain.User, in NewUser) (do
 				return domain.Invalid("client", "client %d does not exist", u.ClientID)
 			}
 		}
-		return tx.CreateUser(ctx, &u, hash, a.Now())
+		if err := tx.CreateUser(ctx, &u, hash, a.Now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, actor, Record{Action: "user.create", ObjectType: "user", ObjectID: u.ID,
+			Summary: fmt.Sprintf("created %s (%s) as %s", u.Name, u.Email, u.Role.Label())})
 	})
 	return u, err
 }
@@ -98,7 +103,11 @@ func (a *App) SetPassword(ctx context.Context, actor domain.User, email, passwor
 		if err := tx.SetPassword(ctx, u.ID, hash, a.Now()); err != nil {
 			return err
 		}
-		return tx.DeleteUserSessions(ctx, u.ID)
+		if err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, actor, Record{Action: "user.password_set", ObjectType: "user", ObjectID: u.ID,
+			Summary: fmt.Sprintf("password of %s replaced; all their sessions ended", u.Email)})
 	})
 }
 

@@ -7,8 +7,10 @@ package demo
 
 import (
 	"context"
+	"slices"
 	"time"
 
+	"github.com/probity/probity/internal/auditlog"
 	"github.com/probity/probity/internal/auth"
 	"github.com/probity/probity/internal/domain"
 	"github.com/probity/probity/internal/store"
@@ -159,8 +161,69 @@ func Load(ctx context.Context, s *store.Store, now time.Time) error {
 			Description: "Review of lease correspondence for the arbitration record", Stage: domain.StageClosed, BillingMode: domain.BillingDisbursement,
 			EstimatedCost: domain.NewMoney(310_000_00, "INR"), InHouseEstimate: usd(72_000), OpenedOn: day(-400), ClosedOn: day(-250)},
 			map[string]string{"anika.deshmukh@lexora.example": "vendor_lead"})
+		l.history(day, map[string]int64{"calloway": calloway, "ardent": ardent, "greenfield": greenfield, "harbor": harbor})
 		return l.err
 	})
+}
+
+// history appends the demo firm's past to the audit trail, oldest first, so
+// the trail reads as the story: the firm set up, vendors assessed, matters
+// opened, a screen put up, vendors proposed, one engagement closed, and the
+// last few days' sign-ins.
+func (l *loader) history(day func(int) domain.Date, matters map[string]int64) {
+	at := func(offset int, hour int) time.Time {
+		return day(offset).Time().Add(time.Duration(hour) * time.Hour)
+	}
+	eleanor, marcus, priya := l.user(people[0].email), l.user(people[1].email), l.user(people[2].email)
+	type ev struct {
+		at      time.Time
+		actor   domain.User
+		action  string
+		objType string
+		objID   int64
+		matter  int64
+		summary string
+	}
+	var evs []ev
+	for _, p := range people {
+		evs = append(evs, ev{at(-440, 14), domain.User{Name: "operator (command line)", Role: domain.RoleFirmAdmin}, "user.create", "user", l.users[p.email], 0,
+			"created "+p.name+" ("+p.email+") as "+p.role.Label()})
+	}
+	evs = append(evs,
+		ev{at(-396, 15), eleanor, "vendor.approve", "vendor", l.vendors["keystone"], 0, "approved Keystone Review LLC for 12 months after its security assessment"},
+		ev{at(-65, 16), eleanor, "vendor.approve", "vendor", l.vendors["lexora"], 0, "approved Lexora Legal Services Pvt. Ltd. (SOC 2 Type II on file)"},
+		ev{at(-35, 11), eleanor, "vendor.approve_conditionally", "vendor", l.vendors["bayanihan"], 0, "conditionally approved Bayanihan: enforce MFA on remote access within 30 days"},
+		ev{at(-420, 10), marcus, "matter.create", "matter", matters["harbor"], matters["harbor"], "opened 2025-0311 Harbor Point lease arbitration"},
+		ev{at(-120, 10), marcus, "matter.create", "matter", matters["calloway"], matters["calloway"], "opened 2026-0142 Calloway v. Tidewater"},
+		ev{at(-70, 9), priya, "matter.create", "matter", matters["greenfield"], matters["greenfield"], "opened 2026-0203 Greenfield loan-file review"},
+		ev{at(-45, 9), marcus, "matter.create", "matter", matters["ardent"], matters["ardent"], "opened 2026-0177 Ardent v. Solace Pharma"},
+		ev{at(-44, 17), eleanor, "matter.screen", "user", priya.ID, matters["ardent"], "screened Priya Raman from 2026-0177: advised Solace Pharma at her previous firm"},
+		ev{at(-250, 16), marcus, "engagement.close", "engagement", 0, matters["harbor"], "closed Lexora's review on 2025-0311; destruction certified"},
+		ev{at(-1, 22), domain.User{Name: "rohan.kulkarni@lexora.example"}, "auth.sign_in_failed", "user", l.user("rohan.kulkarni@lexora.example").ID, 0, "wrong email or password, or the account is disabled"},
+		ev{at(-1, 13), marcus, "auth.sign_in", "user", marcus.ID, 0, "signed in with password"},
+		ev{at(-1, 14), eleanor, "auth.sign_in", "user", eleanor.ID, 0, "signed in with password"},
+	)
+	slices.SortStableFunc(evs, func(a, b ev) int { return a.at.Compare(b.at) })
+	for _, e := range evs {
+		org := "firm"
+		switch {
+		case e.actor.ID == 0 && e.actor.Role == domain.RoleFirmAdmin:
+			org = "operator"
+		case e.actor.Role == "":
+			org = ""
+		}
+		l.do(l.tx.AppendAudit(l.ctx, &auditlog.Event{At: e.at, ActorID: e.actor.ID, ActorName: e.actor.Name, ActorRole: string(e.actor.Role), Org: org,
+			Action: e.action, ObjectType: e.objType, ObjectID: e.objID, MatterID: e.matter, Summary: e.summary, Address: "10.20.0.15", RequestID: "demo"}))
+	}
+}
+
+func (l *loader) user(email string) domain.User {
+	for _, p := range people {
+		if p.email == email {
+			return domain.User{ID: l.users[email], Name: p.name, Email: email, Role: p.role}
+		}
+	}
+	return domain.User{}
 }
 
 // loader keeps the first error so Load reads as a script.

@@ -21,7 +21,8 @@ import (
 type Dialect interface {
 	// Name is "sqlite" or "postgres".
 	Name() string
-	// Expand replaces the engine tokens ({{ID}}) in a migration.
+	// Expand replaces the engine tokens in a migration: {{ID}}, an
+	// auto-numbered primary key, and {{BYTES}}, a binary column.
 	Expand(sql string) string
 	// Migrations holds engine-only files named NNNN_name.sql, applied after
 	// the shared file of the same version, in the same transaction.

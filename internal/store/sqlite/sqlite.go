@@ -34,7 +34,7 @@ func (Dialect) Name() string { return "sqlite" }
 
 // Expand implements store.Dialect.
 func (Dialect) Expand(s string) string {
-	return strings.ReplaceAll(s, "{{ID}}", "INTEGER PRIMARY KEY")
+	return strings.NewReplacer("{{ID}}", "INTEGER PRIMARY KEY", "{{BYTES}}", "BLOB").Replace(s)
 }
 
 // Migrations implements store.Dialect.
