@@ -76,7 +76,9 @@ type Break struct {
 	Reason string
 }
 
-func (b *Break) Error() string { return fmt.Sprintf("audit chain broken at event %d: %s", b.Seq, b.Reason) }
+func (b *Break) Error() string {
+	return fmt.Sprintf("audit chain broken at event %d: %s", b.Seq, b.Reason)
+}
 
 // Verifier checks a chain event by event, in order. Feed it every event with
 // Next; Head is the last good hash.

@@ -187,7 +187,7 @@ func (l *loader) history(day func(int) domain.Date, matters map[string]int64) {
 	var evs []ev
 	for _, p := range people {
 		evs = append(evs, ev{at(-440, 14), domain.User{Name: "operator (command line)", Role: domain.RoleFirmAdmin}, "user.create", "user", l.users[p.email], 0,
-			"created "+p.name+" ("+p.email+") as "+p.role.Label()})
+			"created " + p.name + " (" + p.email + ") as " + p.role.Label()})
 	}
 	evs = append(evs,
 		ev{at(-396, 15), eleanor, "vendor.approve", "vendor", l.vendors["keystone"], 0, "approved Keystone Review LLC for 12 months after its security assessment"},
