@@ -70,6 +70,7 @@ func New(a *app.App, cfg Config, log *slog.Logger) (*Server, error) {
 		httpx.SecurityHeaders(tlsOn),
 		httpx.CSRF(cookies, s.writeError),
 		httpx.Sessions(cookies, a.Authenticate),
+		requestMeta,
 	)
 	s.http = &http.Server{
 		Handler:           s.handler,
@@ -81,6 +82,14 @@ func New(a *app.App, cfg Config, log *slog.Logger) (*Server, error) {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	return s, nil
+}
+
+// requestMeta tells the use cases where a request came from, for the audit trail.
+func requestMeta(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := app.WithMeta(r.Context(), app.Meta{Address: httpx.ClientAddress(r), RequestID: httpx.RequestID(r)})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // Handler is the whole HTTP surface, for tests.
