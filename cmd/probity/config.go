@@ -5,10 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"strings"
 
+	"github.com/probity/probity/internal/httpx"
 	"github.com/probity/probity/internal/store/engine"
 )
 
@@ -23,6 +25,23 @@ type Config struct {
 	LogFormat string
 	TLSCert   string
 	TLSKey    string
+	// APITokenRate and APIAddressRate limit /api/v1 per API token and per
+	// client address ("R,B": R requests a second, bursts of B; "0": no limit).
+	APITokenRate   string
+	APIAddressRate string
+	// PublicURL is the address people reach Probity at; OIDC* configure
+	// sign-in with the firm's OpenID Connect identity provider.
+	PublicURL        string
+	OIDCIssuer       string
+	OIDCClientID     string
+	OIDCClientSecret string // secret
+	// SMTPURL (secret) is the mail server; MailFrom the sender; SMTPCA a PEM
+	// file of extra CAs; SMTPInsecure ("true"/"false") allows plaintext to
+	// loopback. No SMTPURL: mail stays in the development outbox (mail.go).
+	SMTPURL      string
+	MailFrom     string
+	SMTPCA       string
+	SMTPInsecure string
 
 	sources map[string]string
 }
@@ -41,12 +60,26 @@ var settings = []setting{
 	{"log-format", "PROBITY_LOG_FORMAT", "text", "log format: text or json", false, func(c *Config) *string { return &c.LogFormat }},
 	{"tls-cert", "PROBITY_TLS_CERT", "", "TLS certificate file (PEM); with --tls-key serves HTTPS", false, func(c *Config) *string { return &c.TLSCert }},
 	{"tls-key", "PROBITY_TLS_KEY", "", "TLS private key file (PEM)", false, func(c *Config) *string { return &c.TLSKey }},
+	{"api-token-rate", "PROBITY_API_TOKEN_RATE", "20,40", "API requests a second per API token, and the burst allowed (R,B; 0: no limit), counted by each app server", false, func(c *Config) *string { return &c.APITokenRate }},
+	{"api-address-rate", "PROBITY_API_ADDRESS_RATE", "50,100", "API requests a second per client address, and the burst allowed (R,B; 0: no limit), counted by each app server", false, func(c *Config) *string { return &c.APIAddressRate }},
+	{"public-url", "PROBITY_PUBLIC_URL", "", "the address people reach Probity at, e.g. https://probity.example.com: links in email and the identity provider's return address start with it", false, func(c *Config) *string { return &c.PublicURL }},
+	{"oidc-issuer", "PROBITY_OIDC_ISSUER", "", "issuer URL of the firm's OpenID Connect identity provider; set with --oidc-client-id to let firm users sign in with it", false, func(c *Config) *string { return &c.OIDCIssuer }},
+	{"oidc-client-id", "PROBITY_OIDC_CLIENT_ID", "", "client id Probity is registered under at the identity provider", false, func(c *Config) *string { return &c.OIDCClientID }},
+	{"oidc-client-secret", "PROBITY_OIDC_CLIENT_SECRET", "", "client secret for the identity provider (better: PROBITY_OIDC_CLIENT_SECRET_FILE)", true, func(c *Config) *string { return &c.OIDCClientSecret }},
+	{"smtp-url", "PROBITY_SMTP_URL", "", "mail server: smtp://user:password@host:587 (STARTTLS required) or smtps://…:465; empty keeps email in the development outbox (better: PROBITY_SMTP_URL_FILE)", true, func(c *Config) *string { return &c.SMTPURL }},
+	{"mail-from", "PROBITY_MAIL_FROM", "", `sender of Probity's email, e.g. "Probity <probity@firm.example>" (required with --smtp-url)`, false, func(c *Config) *string { return &c.MailFrom }},
+	{"smtp-ca", "PROBITY_SMTP_CA", "", "PEM file of CA certificates to trust for the mail server, besides the system's", false, func(c *Config) *string { return &c.SMTPCA }},
+	{"smtp-insecure", "PROBITY_SMTP_INSECURE", "false", "allow plaintext SMTP, without credentials, to a mail server on this machine (tests and development only)", false, func(c *Config) *string { return &c.SMTPInsecure }},
 }
 
 // flags registers the global settings on fs; call resolve after parsing.
 func (m *Main) flags(fs *flag.FlagSet) *Config {
 	c := &Config{sources: map[string]string{}}
 	for _, s := range settings {
+		if boolSettings[s.flag] {
+			fs.Var(boolSetting{s.field(c)}, s.flag, s.usage+" (env "+s.env+", default "+quoteDefault(s.def)+")")
+			continue
+		}
 		fs.StringVar(s.field(c), s.flag, "", s.usage+" (env "+s.env+", default "+quoteDefault(s.def)+")")
 	}
 	fs.SetOutput(m.Stderr)
@@ -93,6 +126,17 @@ func (m *Main) resolve(fs *flag.FlagSet, c *Config) error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return usageError("--log-format must be text or json")
+	}
+	if err := checkOIDC(c); err != nil {
+		return err
+	}
+	if err := checkMail(c); err != nil {
+		return err
+	}
+	for name, v := range map[string]string{"api-token-rate": c.APITokenRate, "api-address-rate": c.APIAddressRate} {
+		if _, err := httpx.ParseRate(v); err != nil {
+			return usageError("--" + name + ": " + err.Error())
+		}
 	}
 	return nil
 }
@@ -166,7 +210,7 @@ func (m *Main) config(ctx context.Context, args []string) error {
 	for _, s := range settings {
 		v := *s.field(c)
 		if s.secret {
-			v = Masked(v)
+			v = maskSecret(s.flag, v)
 		}
 		if v == "" {
 			v = "(none)"
@@ -179,4 +223,56 @@ func (m *Main) config(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "%-10s = %s\n", "engine", eng)
 	return nil
+}
+
+// maskSecret hides a secret setting: the database and SMTP URLs keep
+// everything but their password; any other secret is hidden whole.
+func maskSecret(flag, v string) string {
+	switch {
+	case flag == "database" || flag == "smtp-url":
+		return Masked(v)
+	case v == "":
+		return ""
+	}
+	return "*****"
+}
+
+// checkOIDC validates identity-provider sign-in: all of issuer, client id and
+// public URL, or none; URLs over HTTPS except on the loopback interface.
+func checkOIDC(c *Config) error {
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return usageError("--public-url must be the address people reach Probity at, like https://probity.example.com")
+		}
+	}
+	if c.OIDCIssuer == "" && c.OIDCClientID == "" && c.OIDCClientSecret == "" {
+		return nil
+	}
+	switch {
+	case c.OIDCIssuer == "" || c.OIDCClientID == "":
+		return usageError("identity-provider sign-in needs both --oidc-issuer and --oidc-client-id")
+	case c.PublicURL == "":
+		return usageError("identity-provider sign-in needs --public-url, the address people reach Probity at (the provider sends them back to it)")
+	}
+	return checkURL("oidc-issuer", c.OIDCIssuer)
+}
+
+// checkURL requires an https:// URL (http:// only on the loopback interface).
+func checkURL(flag, v string) error {
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return usageError("--" + flag + " must be an https:// URL with no query, e.g. https://login.example.com")
+	}
+	if u.Scheme == "http" && !loopback(u.Hostname()) {
+		return usageError("--" + flag + " must use https:// (plain http:// only on this machine, for trying things out)")
+	}
+	return nil
+}
+
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -15,7 +15,7 @@ import (
 func (m *Main) demo(ctx context.Context, args []string) error {
 	var asJSON bool
 	c, _, err := m.parse("demo", "demo [--json] [flags]", args, func(fs *flag.FlagSet) {
-		fs.BoolVar(&asJSON, "json", false, "print the demo accounts as JSON (role, name, email, password)")
+		fs.BoolVar(&asJSON, "json", false, "print the demo accounts as JSON (role, name, email, password, totp_secret)")
 	})
 	if err != nil {
 		return err
@@ -61,9 +61,15 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 func printAccounts(w io.Writer) {
 	fmt.Fprintf(w, "\nDemo accounts (password for all: %s):\n", demo.Password)
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
-	fmt.Fprintln(tw, "  ROLE\tNAME\tEMAIL\tORGANISATION")
+	fmt.Fprintln(tw, "  ROLE\tNAME\tEMAIL\tORGANISATION\tAUTHENTICATOR KEY")
 	for _, a := range demo.Accounts() {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", a.Role.Label(), a.Name, a.Email, a.Org)
+		key := a.TOTPSecret
+		if key == "" {
+			key = "—"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", a.Role.Label(), a.Name, a.Email, a.Org, key)
 	}
 	_ = tw.Flush()
+	fmt.Fprintln(w, "\nAccounts with an authenticator key need a 6-digit code after the password: add the key to an")
+	fmt.Fprintln(w, "authenticator app (\"enter a setup key\", time-based). Demo keys are public; never use them for real work.")
 }

@@ -60,7 +60,8 @@ func commands() []command {
 		{"migrate", "apply pending database migrations, or show the schema status", (*Main).migrate},
 		{"demo", "load the demo firm into an empty database and print its sign-in accounts", (*Main).demo},
 		{"config", "print the effective configuration, secrets masked", (*Main).config},
-		{"user", "create users and set passwords (user create | user passwd)", (*Main).user},
+		{"user", "create users, set passwords, reset second factors (user create | passwd | reset-mfa)", (*Main).user},
+		{"token", "create, list and revoke users' API tokens (token create | list | revoke)", (*Main).token},
 		{"audit", "verify the tamper-evident audit trail and print its head hash (audit verify)", (*Main).audit},
 		{"version", "print the version", (*Main).version},
 	}

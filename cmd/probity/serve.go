@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/probity/probity/internal/demo"
+	"github.com/probity/probity/internal/httpx"
 	"github.com/probity/probity/internal/server"
 )
 
@@ -56,11 +57,19 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		empty = false
 	}
 	a := m.newApp(s, c)
-	srv, err := server.New(a, server.Config{TLSCert: c.TLSCert, TLSKey: c.TLSKey, Version: Version()}, log)
+	tokenRate, _ := httpx.ParseRate(c.APITokenRate) // checked by resolve
+	addressRate, _ := httpx.ParseRate(c.APIAddressRate)
+	srv, err := server.New(a, server.Config{TLSCert: c.TLSCert, TLSKey: c.TLSKey, Version: Version(),
+		TokenRate: tokenRate, AddressRate: addressRate}, log)
 	if err != nil {
 		return err
 	}
 	url := listenURL(ln, c.TLSCert != "")
+	stopMail, err := m.startMail(ctx, a, c, url, log)
+	if err != nil {
+		return err
+	}
+	defer stopMail()
 	log.Info("probity is ready", slog.String("url", url), slog.String("engine", s.Engine()), slog.String("version", Version()))
 	fmt.Fprintf(m.Stdout, "Probity is ready at %s (%s)\n", url, s.Engine())
 	if empty {

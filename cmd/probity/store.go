@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/probity/probity/internal/app"
+	"github.com/probity/probity/internal/auth"
 	"github.com/probity/probity/internal/domain"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/store/engine"
@@ -39,6 +41,12 @@ func (m *Main) openCurrent(ctx context.Context, c *Config) (*store.Store, error)
 func (m *Main) newApp(s *store.Store, c *Config) *app.App {
 	a := app.New(s, app.DefaultConfig(), m.logger(c))
 	a.Now = m.Now
+	a.Config.Mail.BaseURL = c.PublicURL // serve falls back to its listen address
+	a.Config.Mail.Delivery = c.SMTPURL != ""
+	if c.OIDCIssuer != "" {
+		a.OIDC = auth.NewOIDC(auth.OIDCConfig{Issuer: c.OIDCIssuer, ClientID: c.OIDCClientID, ClientSecret: c.OIDCClientSecret,
+			RedirectURL: strings.TrimRight(c.PublicURL, "/") + "/auth/oidc/callback"}, m.Now)
+	}
 	return a
 }
 

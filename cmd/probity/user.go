@@ -13,12 +13,15 @@ import (
 )
 
 func (m *Main) user(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "reset-mfa" {
+		return m.resetMFA(ctx, args[1:])
+	}
 	if len(args) == 0 || (args[0] != "create" && args[0] != "passwd") {
-		fmt.Fprint(m.Stderr, "Usage:\n  probity user create --email E --name N --role R [--vendor ID | --client ID] [--password-file F | --password-stdin]\n  probity user passwd --email E [--password-file F | --password-stdin]\n")
+		fmt.Fprint(m.Stderr, "Usage:\n  probity user create --email E --name N --role R [--vendor ID | --client ID] [--password-file F | --password-stdin]\n  probity user passwd --email E [--password-file F | --password-stdin]\n  probity user reset-mfa --email E\n")
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
 			return nil
 		}
-		return usageError("user needs a subcommand: create or passwd")
+		return usageError("user needs a subcommand: create, passwd or reset-mfa")
 	}
 	var email, name, role, title, tz, pwFile string
 	var vendor, client int64
@@ -97,4 +100,30 @@ func (m *Main) readPassword(file string, stdin bool) (string, error) {
 		return strings.TrimRight(line, "\r\n"), nil
 	}
 	return "", nil
+}
+
+// resetMFA removes a user's authenticator and recovery codes and ends their
+// sessions: for someone who lost their phone and recovery codes, above all
+// the only administrator.
+func (m *Main) resetMFA(ctx context.Context, args []string) error {
+	var email string
+	c, _, err := m.parse("user reset-mfa", "user reset-mfa --email E [flags]", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&email, "email", "", "the user's email (their sign-in)")
+	})
+	if err != nil {
+		return err
+	}
+	if email == "" {
+		return usageError("user reset-mfa needs --email")
+	}
+	s, err := m.openCurrent(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := m.newApp(s, c).ResetMFAByEmail(ctx, app.Operator, email); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "Second factor reset for %s; their sessions have ended. They set up a new one at their next sign-in if their role requires it.\n", strings.ToLower(strings.TrimSpace(email)))
+	return nil
 }

@@ -42,8 +42,26 @@ func (h *Handler) Routes() []Route {
 	return []Route{
 		{"GET " + Prefix + "/openapi.json", h.openAPI, true},
 		{"GET " + Prefix + "/me", h.me, false},
+		{"GET " + Prefix + "/me/sessions", h.mySessions, false},
+		{"DELETE " + Prefix + "/me/sessions/{id}", h.endMySession, false},
+		{"GET " + Prefix + "/me/mfa", h.myMFA, false},
+		{"GET " + Prefix + "/users/{id}/sessions", h.userSessions, false},
+		{"DELETE " + Prefix + "/users/{id}/sessions/{sid}", h.endUserSession, false},
+		{"GET " + Prefix + "/users/{id}/mfa", h.userMFA, false},
+		{"POST " + Prefix + "/users/{id}/mfa/reset", h.resetUserMFA, false},
+		{"GET " + Prefix + "/settings/mfa", h.getMFAPolicy, false},
+		{"PUT " + Prefix + "/settings/mfa", h.putMFAPolicy, false},
+		{"GET " + Prefix + "/me/tokens", h.listMyTokens, false},
+		{"POST " + Prefix + "/me/tokens", h.createMyToken, false},
+		{"DELETE " + Prefix + "/me/tokens/{id}", h.revokeMyToken, false},
+		{"GET " + Prefix + "/tokens", h.listAllTokens, false},
+		{"DELETE " + Prefix + "/tokens/{id}", h.revokeAnyToken, false},
 		{"GET " + Prefix + "/matters", h.listMatters, false},
 		{"GET " + Prefix + "/matters/{id}", h.getMatter, false},
+		{"GET " + Prefix + "/matters/{id}/screens", h.listScreens, false},
+		{"POST " + Prefix + "/matters/{id}/screens", h.addScreen, false},
+		{"DELETE " + Prefix + "/matters/{id}/screens/{user_id}", h.removeScreen, false},
+		{"GET " + Prefix + "/audit-events", h.listAudit, false},
 		{"GET " + Prefix + "/engagements", h.listEngagements, false},
 		{"GET " + Prefix + "/engagements/{id}", h.getEngagement, false},
 		{"GET " + Prefix + "/vendors", h.listVendors, false},
@@ -51,6 +69,16 @@ func (h *Handler) Routes() []Route {
 		{"GET " + Prefix + "/clients", h.listClients, false},
 		{"GET " + Prefix + "/users", h.listUsers, false},
 		{"POST " + Prefix + "/users", h.createUser, false},
+		{"GET " + Prefix + "/users/{id}", h.getUser, false},
+		{"POST " + Prefix + "/users/{id}/disable", h.disableUser, false},
+		{"POST " + Prefix + "/users/{id}/enable", h.enableUser, false},
+		{"GET " + Prefix + "/invitations", h.listInvitations, false},
+		{"POST " + Prefix + "/invitations", h.createInvitation, false},
+		{"POST " + Prefix + "/invitations/{id}/revoke", h.revokeInvitation, false},
+		{"GET " + Prefix + "/settings/invitations", h.getInvitationSettings, false},
+		{"PUT " + Prefix + "/settings/invitations", h.putInvitationSettings, false},
+		{"GET " + Prefix + "/outbox", h.listOutbox, false},
+		{"GET " + Prefix + "/outbox/{id}", h.getOutboxMessage, false},
 		{"/api/", h.notFound, true},
 	}
 }
@@ -69,7 +97,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 func signedIn(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := httpx.User(r); !ok {
-			httpx.WriteJSONError(w, r, domain.Errorf(domain.EUnauthorized, "sign in first: send the session cookie"))
+			httpx.WriteJSONError(w, r, domain.Errorf(domain.EUnauthorized, "sign in first: send the session cookie, or an API token as Authorization: Bearer prb_…"))
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")
@@ -109,18 +137,8 @@ func newList[T any, S any](src []S, p store.Page, conv func(S) T, id func(S) int
 	return l
 }
 
-// query reads an optional non-negative integer query parameter.
-func queryInt(r *http.Request, name string) (int64, error) {
-	s := r.URL.Query().Get(name)
-	if s == "" {
-		return 0, nil
-	}
-	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || v < 0 {
-		return 0, domain.Invalid(name, "%s must be a non-negative integer", name)
-	}
-	return v, nil
-}
+// queryInt reads an optional non-negative integer query parameter.
+func queryInt(r *http.Request, name string) (int64, error) { return httpx.QueryInt(r, name) }
 
 func pageOf(r *http.Request) (store.Page, error) {
 	after, err := queryInt(r, "after")
@@ -160,8 +178,10 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		switch {
 		case errors.As(err, &mbe):
 			return domain.Invalid("body", "the request body is larger than %d bytes", maxBody)
-		case errors.As(err, &te):
+		case errors.As(err, &te) && te.Field != "":
 			return domain.Invalid(te.Field, "%s must be a JSON %s", te.Field, te.Type.Kind())
+		case errors.As(err, &te): // the body itself is an array, string, number…
+			return domain.Invalid("body", "the request body must be a JSON object")
 		case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 			return domain.Invalid("body", "the request body is not a JSON object")
 		default:

@@ -31,6 +31,7 @@ type userJSON struct {
 	ClientID *int64 `json:"client_id"`
 	Title    string `json:"title"`
 	TimeZone string `json:"time_zone"`
+	Disabled bool   `json:"disabled"`
 }
 
 func optID(id int64) *int64 {
@@ -41,7 +42,7 @@ func optID(id int64) *int64 {
 }
 
 func user(u domain.User) userJSON {
-	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), VendorID: optID(u.VendorID), ClientID: optID(u.ClientID), Title: u.Title, TimeZone: u.TimeZone}
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), VendorID: optID(u.VendorID), ClientID: optID(u.ClientID), Title: u.Title, TimeZone: u.TimeZone, Disabled: u.Disabled}
 }
 
 type jurisdictionJSON struct {

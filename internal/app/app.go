@@ -18,7 +18,10 @@ type Config struct {
 	ThrottleWindow  time.Duration // failed sign-ins are counted over this window
 	MaxFailsAccount int           // failures per account in the window before it is locked
 	MaxFailsAddress int           // failures per client address in the window
+	MaxFailsMFA     int           // wrong second-factor codes per account in the window
 	Password        auth.Params
+	Mail            MailConfig    // how queued email is delivered (mail.go)
+	Accounts        AccountConfig // invitations and password resets (invitations.go)
 }
 
 // DefaultConfig is what a firm gets unless it configures otherwise.
@@ -29,7 +32,10 @@ func DefaultConfig() Config {
 		ThrottleWindow:  15 * time.Minute,
 		MaxFailsAccount: 5,
 		MaxFailsAddress: 30,
+		MaxFailsMFA:     5,
 		Password:        auth.Default,
+		Mail:            DefaultMailConfig(),
+		Accounts:        DefaultAccountConfig(),
 	}
 }
 
@@ -39,9 +45,14 @@ type App struct {
 	Config Config
 	Now    func() time.Time
 	Log    *slog.Logger
+	// OIDC signs firm users in with the firm's identity provider; nil when
+	// not configured.
+	OIDC *auth.OIDC
+
+	mailKick chan struct{} // wakes the mail sender after a commit that queued mail
 }
 
 // New returns an App with the real clock.
 func New(s *store.Store, cfg Config, log *slog.Logger) *App {
-	return &App{Store: s, Config: cfg, Now: func() time.Time { return time.Now().UTC() }, Log: log}
+	return &App{Store: s, Config: cfg, Now: func() time.Time { return time.Now().UTC() }, Log: log, mailKick: make(chan struct{}, 1)}
 }

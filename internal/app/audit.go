@@ -14,6 +14,7 @@ import (
 type Meta struct {
 	Address   string
 	RequestID string
+	MFA       bool // the session passed a second factor
 }
 
 type metaKey struct{}

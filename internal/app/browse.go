@@ -36,6 +36,9 @@ func (a *App) Matter(ctx context.Context, actor domain.User, id int64) (MatterVi
 		if v.Matter, err = tx.Matter(ctx, s, id); err != nil {
 			return err
 		}
+		if err := a.confidentialGate(ctx, tx, actor, v.Matter); err != nil {
+			return err
+		}
 		if v.Client, err = tx.Client(ctx, store.Scope{All: true}, v.Matter.ClientID); err != nil {
 			return err
 		}
@@ -91,6 +94,9 @@ func (a *App) Engagement(ctx context.Context, actor domain.User, id int64) (Enga
 		}
 		v.Engagement = list[0]
 		if v.Matter, err = tx.Matter(ctx, all, v.Engagement.MatterID); err != nil {
+			return err
+		}
+		if err := a.confidentialGate(ctx, tx, actor, v.Matter); err != nil {
 			return err
 		}
 		if v.Vendor, err = tx.Vendor(ctx, all, v.Engagement.VendorID); err != nil {

@@ -40,7 +40,19 @@ const (
 	ViewVendors    Action = "view_vendors"     // the vendor registry
 	ViewFirmCounts Action = "view_firm_counts" // firm-wide figures
 	ViewAudit      Action = "view_audit"       // the audit trail
+	ManageScreens  Action = "manage_screens"   // put up and lift ethical screens
 )
+
+// ManageAPITokens is listing and revoking anyone's API tokens (everyone
+// manages their own).
+const ManageAPITokens Action = "manage_api_tokens"
+
+// ManageSettings is changing firm-wide settings, such as the second-factor policy.
+const ManageSettings Action = "manage_settings"
+
+// ViewOutbox is reading the email outbox: recipients, subjects, delivery and
+// (audited) bodies. Inviting, disabling and enabling users is ManageUsers.
+const ViewOutbox Action = "view_outbox"
 
 // Can reports whether u may perform a. Objects outside the user's scope are
 // handled by ScopeFor (they answer not-found); Can covers whole capabilities.
@@ -49,8 +61,12 @@ func Can(u domain.User, a Action) bool {
 		return false
 	}
 	switch a {
-	case ManageUsers, ViewAudit:
+	case ManageUsers, ViewAudit, ManageAPITokens:
 		return u.Role == domain.RoleFirmAdmin
+	case ManageSettings, ViewOutbox:
+		return u.Role == domain.RoleFirmAdmin
+	case ManageScreens:
+		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
 	case ViewClients, ViewFirmCounts:
 		return u.Role.IsFirm()
 	case ViewVendors:

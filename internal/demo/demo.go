@@ -28,6 +28,25 @@ type Account struct {
 	Password string      `json:"password"`
 	Org      string      `json:"organisation"`
 	Note     string      `json:"note,omitempty"`
+	// TOTPSecret, when set, is the account's authenticator key (base32):
+	// after the password it signs in with a 6-digit code from an app
+	// holding this key.
+	TOTPSecret string `json:"totp_secret,omitempty"`
+}
+
+// totpSecrets are the demo accounts' fixed authenticator keys. Everyone whose
+// role the default policy requires a second factor of has one, except Meera
+// Iyer, who shows setting one up at first sign-in; so does Victor Lin, who
+// works on the highly confidential Ardent matter.
+var totpSecrets = map[string]string{
+	"eleanor.hartwell@hartwellcrane.example":   "TXNBNDQNNH4VXIRER5KB3RWXGRKNLIRU",
+	"anika.deshmukh@lexora.example":            "ORMMNKVSYYPXP745QCWAHMW4EYIPEBIB",
+	"rohan.kulkarni@lexora.example":            "ZKBIS2AZD6PLHB2TMQJLMDYIXHUUAEOU",
+	"maria.santos@bayanihan.example":           "U256PVGEBNRRAQCQTWN6SKISQIY65ZQU",
+	"jose.reyes@bayanihan.example":             "DMXFDFKGJQBGIGTTEFJL666XIS5NXINE",
+	"thomas.walsh@keystonereview.example":      "GZBKO4QJVRSIZ7TW4PF4OXYT2HOJ7S74",
+	"oliver.bennett@meridiandiscovery.example": "ZMI2LNVLB6N3AVX6EOPMTYIWOKX3KM53",
+	"victor.lin@ardentbio.example":             "ZS5HQEIFPM6NVSXWYTZ374NET5TAQ2W2",
 }
 
 // FirmName identifies a database that holds the demo firm.
@@ -64,7 +83,11 @@ func Accounts() []Account {
 		"ardent": "Ardent BioSciences Corp.", "greenfield": "Greenfield Municipal Credit Union"}
 	out := make([]Account, 0, len(people))
 	for _, p := range people {
-		out = append(out, Account{Role: p.role, Name: p.name, Email: p.email, Password: Password, Org: orgs[p.org], Note: p.note})
+		a := Account{Role: p.role, Name: p.name, Email: p.email, Password: Password, Org: orgs[p.org], Note: p.note, TOTPSecret: totpSecrets[p.email]}
+		if a.TOTPSecret == "" && domain.DefaultMFAPolicy().Requires(p.role) && a.Note == "" {
+			a.Note = "sets up an authenticator app at first sign-in"
+		}
+		out = append(out, a)
 	}
 	return out
 }
@@ -99,6 +122,9 @@ func Load(ctx context.Context, s *store.Store, now time.Time) error {
 			l.check(u.Validate())
 			l.do(tx.CreateUser(ctx, &u, hash, now))
 			l.users[p.email] = u.ID
+			if secret := totpSecrets[p.email]; secret != "" && l.err == nil {
+				l.do(tx.SetTOTP(ctx, u.ID, secret, now))
+			}
 		}
 		marcus, priya, daniel := l.users[people[1].email], l.users[people[2].email], l.users[people[3].email]
 		l.bar(marcus, "NY", "4821137", day(-6200))

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
+
 	"github.com/probity/probity/internal/app"
 	"github.com/probity/probity/internal/demo"
 	"github.com/probity/probity/internal/domain"
@@ -132,7 +134,35 @@ func TestEveryAccountSignsIn(t *testing.T) {
 			if u.Email != acc.Email || u.Role != acc.Role || u.Name != acc.Name {
 				t.Errorf("%s signed in as %+v", acc.Email, u)
 			}
-			if got, err := a.Authenticate(ctx, token); err != nil || got.ID != u.ID {
+			// Accounts with an authenticator owe a code; those whose role
+			// requires one but have none owe its set-up.
+			sess, err := a.ResolveSession(ctx, token)
+			wantStep := domain.StepNone
+			switch {
+			case acc.TOTPSecret != "":
+				wantStep = domain.StepCode
+			case domain.DefaultMFAPolicy().Requires(acc.Role):
+				wantStep = domain.StepEnrol
+			}
+			if err != nil || sess.Step != wantStep {
+				t.Errorf("%s: session step %q (%v), want %q", acc.Email, sess.Step, err, wantStep)
+			}
+			if acc.TOTPSecret != "" {
+				code, err := totp.GenerateCode(acc.TOTPSecret, a.Now())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := a.VerifySecondFactor(ctx, token, code); err != nil {
+					t.Errorf("%s: second factor with the printed key: %v", acc.Email, err)
+				}
+			}
+			got, err := a.Authenticate(ctx, token)
+			switch {
+			case wantStep == domain.StepEnrol:
+				if domain.ErrorCode(err) != domain.EUnauthorized {
+					t.Errorf("%s: Authenticate before setting up a second factor = %+v, %v; want unauthorized", acc.Email, got, err)
+				}
+			case err != nil || got.ID != u.ID:
 				t.Errorf("%s: Authenticate = %+v, %v", acc.Email, got, err)
 			}
 			roles[acc.Role] = true
@@ -177,7 +207,11 @@ func TestScreenedAttorney(t *testing.T) {
 			t.Fatalf("Priya sees %d engagements, want 5", len(es))
 		}
 
-		v, err := a.Matter(ctx, marcus, ardent.ID)
+		// Highly confidential: only with a second factor (the firm's policy).
+		if _, err := a.Matter(ctx, marcus, ardent.ID); !errors.Is(err, app.ErrSecondFactorRequired) {
+			t.Fatalf("Marcus opening 2026-0177 without a second factor: %v, want it refused", err)
+		}
+		v, err := a.Matter(app.WithMeta(ctx, app.Meta{MFA: true}), marcus, ardent.ID)
 		if err != nil || v.Matter.Number != "2026-0177" || len(v.Parties) != 2 || len(v.Team) != 2 || len(v.Engagements) != 1 {
 			t.Fatalf("Marcus opening 2026-0177 = %+v, %v", v, err)
 		}

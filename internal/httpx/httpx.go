@@ -107,7 +107,7 @@ func Status(code string) int {
 // are the caller's mistake and are answered, not logged as failures.
 func LogIfInternal(r *http.Request, err error) {
 	if domain.ErrorCode(err) == domain.EInternal {
-		Log(r).Error("internal error", slog.String("path", r.URL.Path), slog.Any("err", err))
+		Log(r).Error("internal error", slog.String("path", LoggedPath(r)), slog.Any("err", err))
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/probity/probity/internal/domain"
@@ -83,13 +82,14 @@ func saneID(s string) bool {
 }
 
 // AccessLog logs one line per request: method, route pattern, status,
-// duration, user. It never logs query strings, bodies or cookies.
+// duration, user. It never logs query strings, bodies or cookies, nor the
+// secret token in the path of an invitation or password-reset link.
 func AccessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &StatusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		attrs := []any{slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", Route(r)),
+		attrs := []any{slog.String("method", r.Method), slog.String("path", LoggedPath(r)), slog.String("route", Route(r)),
 			slog.Int("status", rec.Status), slog.Duration("duration", time.Since(start))}
 		if u, ok := User(r); ok {
 			attrs = append(attrs, slog.Int64("user", u.ID))
@@ -171,20 +171,27 @@ func (c Cookies) NewCSRF(w http.ResponseWriter, r *http.Request) *http.Request {
 func CSRF(c Cookies, onFail func(http.ResponseWriter, *http.Request, error)) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			exempt := bearer(r)
 			token := ""
 			if ck, err := r.Cookie(CSRFCookie); err == nil && len(ck.Value) == 64 {
 				token = ck.Value
-			} else {
+			} else if !exempt {
+				// Bearer clients get no cookie: a cookie jar would otherwise
+				// send it back and put their next request under these rules.
 				r = c.NewCSRF(w, r)
 				token = CSRFToken(r)
 			}
 			r = r.WithContext(context.WithValue(r.Context(), csrfKey, token))
-			if unsafeMethod(r.Method) && !bearer(r) {
+			if unsafeMethod(r.Method) && !exempt {
 				sent := r.Header.Get(CSRFHeader)
 				if sent == "" {
 					sent = r.PostFormValue(CSRFField)
 				}
-				if subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
+				if token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
+					if err := authorizationMistake(w, r); err != nil {
+						onFail(w, r, err)
+						return
+					}
 					onFail(w, r, domain.Errorf(domain.EForbidden, "This form has expired or did not come from Probity. Reload the page and try again."))
 					return
 				}
@@ -198,25 +205,36 @@ func unsafeMethod(m string) bool {
 	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
 }
 
+// bearer reports whether a request is exempt from the CSRF check: it carries
+// an Authorization: Bearer header, which no browser adds on its own, and no
+// cookies at all (not even an empty Cookie header), so it cannot ride on a
+// browser session.
 func bearer(r *http.Request) bool {
-	return strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") && r.Header.Get("Cookie") == ""
+	_, ok := bearerToken(r)
+	return ok && !hasCookies(r)
 }
 
-// Authenticator resolves a session token to a user.
-type Authenticator func(ctx context.Context, token string) (domain.User, error)
+// Authenticator resolves a session token to its session, with its user.
+type Authenticator func(ctx context.Context, token string) (domain.Session, error)
 
 // Sessions loads the signed-in user from the session cookie, if valid. It
-// never refuses a request itself; handlers that need a user ask for one.
+// never refuses a request itself; handlers that need a user ask for one. A
+// session that still owes a sign-in step (a second factor) is in the context
+// as a Session but gives no User, so everything that needs a user treats it
+// as signed out; SecondStep sends it to the step it owes.
 func Sessions(c Cookies, authenticate Authenticator) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ck, err := r.Cookie(SessionCookie)
 			if err == nil && ck.Value != "" {
 				ctx := context.WithValue(r.Context(), sessionTokenKey, ck.Value)
-				u, err := authenticate(ctx, ck.Value)
+				s, err := authenticate(ctx, ck.Value)
 				switch {
 				case err == nil:
-					ctx = WithUser(ctx, u)
+					ctx = context.WithValue(ctx, sessionKey{}, s)
+					if s.Step == domain.StepNone {
+						ctx = WithUser(ctx, s.User)
+					}
 				case domain.ErrorCode(err) == domain.EUnauthorized:
 					c.Set(w, SessionCookie, "", -1)
 				default:

@@ -24,6 +24,11 @@ type Config struct {
 	TLSCert string
 	TLSKey  string
 	Version string
+	// TokenRate and AddressRate limit /api/v1 per API token and per client
+	// address, in this server's memory (each app server counts only what it
+	// answers). The zero Rate means no limit; `probity serve` sets defaults.
+	TokenRate   httpx.Rate
+	AddressRate httpx.Rate
 }
 
 // Server is Probity's HTTP server on one listener.
@@ -68,8 +73,11 @@ func New(a *app.App, cfg Config, log *slog.Logger) (*Server, error) {
 		httpx.AccessLog,
 		httpx.Recover(s.writeError),
 		httpx.SecurityHeaders(tlsOn),
+		httpx.LimitAddresses(api.Prefix+"/", httpx.NewLimiter(cfg.AddressRate, time.Now)),
 		httpx.CSRF(cookies, s.writeError),
-		httpx.Sessions(cookies, a.Authenticate),
+		httpx.Sessions(cookies, a.ResolveSession),
+		httpx.SecondStep(api.Prefix+"/", s.Web.AllowedWhileSigningIn, web.StepURL),
+		httpx.Bearer(api.Prefix+"/", a.AuthenticateToken, httpx.NewLimiter(cfg.TokenRate, time.Now)),
 		requestMeta,
 	)
 	s.http = &http.Server{
@@ -84,10 +92,13 @@ func New(a *app.App, cfg Config, log *slog.Logger) (*Server, error) {
 	return s, nil
 }
 
-// requestMeta tells the use cases where a request came from, for the audit trail.
+// requestMeta tells the use cases where a request came from, for the audit
+// trail, and whether its session passed a second factor, for the gate on
+// highly confidential matters.
 func requestMeta(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := app.WithMeta(r.Context(), app.Meta{Address: httpx.ClientAddress(r), RequestID: httpx.RequestID(r)})
+		sess, _ := httpx.Session(r)
+		ctx := app.WithMeta(r.Context(), app.Meta{Address: httpx.ClientAddress(r), RequestID: httpx.RequestID(r), MFA: sess.MFA()})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

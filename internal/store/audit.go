@@ -105,3 +105,39 @@ func (tx *Tx) AuditEvents(ctx context.Context, f AuditFilter) ([]auditlog.Event,
 		return e, scanAudit(r, &e)
 	})
 }
+
+// AppendAuditBatch seals and stores many events at once, in order, with one
+// head update: for loading large histories (seeding, benchmarks, migration
+// between engines). The events' Seq, PrevHash and Hash are set.
+func (tx *Tx) AppendAuditBatch(ctx context.Context, events []auditlog.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	var seq int64
+	var prev []byte
+	n := int64(len(events))
+	if err := tx.queryRow(ctx, `UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash`, n).Scan(&seq, &prev); err != nil {
+		return translate(tx.d, err)
+	}
+	seq -= n
+	stmt, err := tx.tx.PrepareContext(ctx, `INSERT INTO audit_events (seq, at, actor_id, actor_name, actor_role, org, action, object_type, object_id, matter_id, summary, address, request_id, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for i := range events {
+		e := &events[i]
+		seq++
+		e.Seq = seq
+		e.At = e.At.UTC().Truncate(time.Microsecond)
+		e.Seal(prev)
+		prev = e.Hash
+		if _, err := stmt.ExecContext(ctx, e.Seq, us(e.At), e.ActorID, e.ActorName, e.ActorRole, e.Org, e.Action, e.ObjectType, e.ObjectID,
+			e.MatterID, e.Summary, e.Address, e.RequestID, e.PrevHash, e.Hash); err != nil {
+			return translate(tx.d, err)
+		}
+	}
+	_, err = tx.exec(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, prev)
+	return err
+}

@@ -188,3 +188,48 @@ func prefixed(prefix, cols string) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// ScreenEntry is one ethical screen on a matter.
+type ScreenEntry struct {
+	User      domain.User
+	Reason    string
+	CreatedBy string
+	CreatedAt time.Time
+}
+
+// Screens lists the users screened from a matter.
+func (tx *Tx) Screens(ctx context.Context, matterID int64) ([]ScreenEntry, error) {
+	rows, err := tx.query(ctx, `SELECT `+prefixed("u.", userCols)+`, s.reason, b.name, s.created_at FROM matter_screens s
+		JOIN users u ON u.id = s.user_id JOIN users b ON b.id = s.created_by WHERE s.matter_id = $1 ORDER BY u.name`, matterID)
+	return collect(rows, err, func(r *sql.Rows) (ScreenEntry, error) {
+		var e ScreenEntry
+		var at int64
+		var err error
+		e.User, err = scanUser(r, &e.Reason, &e.CreatedBy, &at)
+		e.CreatedAt = fromUS(at)
+		return e, err
+	})
+}
+
+// Unscreen lifts an ethical screen.
+func (tx *Tx) Unscreen(ctx context.Context, matterID, userID int64) error {
+	r, err := tx.exec(ctx, `DELETE FROM matter_screens WHERE matter_id = $1 AND user_id = $2`, matterID, userID)
+	return affected(r, err, "screen")
+}
+
+// RemoveTeamMember takes a user off a matter's team; it is not an error if they were not on it.
+func (tx *Tx) RemoveTeamMember(ctx context.Context, matterID, userID int64) (bool, error) {
+	r, err := tx.exec(ctx, `DELETE FROM matter_team WHERE matter_id = $1 AND user_id = $2`, matterID, userID)
+	if err != nil {
+		return false, err
+	}
+	n, err := r.RowsAffected()
+	return n > 0, err
+}
+
+// SupervisesOnMatter reports whether a user supervises any engagement on a matter.
+func (tx *Tx) SupervisesOnMatter(ctx context.Context, matterID, userID int64) (bool, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM engagements WHERE matter_id = $1 AND supervising_attorney_id = $2 AND stage <> 'closed'`, matterID, userID).Scan(&n)
+	return n > 0, err
+}

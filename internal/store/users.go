@@ -96,3 +96,13 @@ func affected(r sql.Result, err error, kind string) error {
 	}
 	return nil
 }
+
+// SetUserDisabled disables or enables a user; it reports whether that changed anything.
+func (tx *Tx) SetUserDisabled(ctx context.Context, userID int64, disabled bool, now time.Time) (bool, error) {
+	r, err := tx.exec(ctx, `UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3 AND disabled <> $1`, disabled, us(now), userID)
+	if err != nil {
+		return false, err
+	}
+	n, err := r.RowsAffected()
+	return n == 1, err
+}

@@ -62,19 +62,6 @@ func (h *Handler) matters(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, "matters", "Matters", v)
 }
 
-func (h *Handler) matter(w http.ResponseWriter, r *http.Request) {
-	u, _ := httpx.User(r)
-	id, err := pathID(r, "id")
-	if err == nil {
-		var v app.MatterView
-		if v, err = h.app.Matter(r.Context(), u, id); err == nil {
-			h.render(w, r, "matter", v.Matter.Number+" "+v.Matter.Title, v)
-			return
-		}
-	}
-	h.Error(w, r, err)
-}
-
 type engagementsView struct {
 	Engagements []store.EngagementSummary
 	Next        int64

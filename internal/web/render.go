@@ -44,6 +44,12 @@ func navFor(u domain.User, path string) []navItem {
 		if app.Can(u, app.ManageUsers) {
 			items = append(items, navItem{Label: "Users", Href: "/admin/users"})
 		}
+		if app.Can(u, app.ViewAudit) {
+			items = append(items, navItem{Label: "Audit trail", Href: "/admin/audit"})
+		}
+		if app.Can(u, app.ManageSettings) {
+			items = append(items, navItem{Label: "Settings", Href: "/admin/settings"})
+		}
 	case u.Role.IsVendor():
 		items = append(items, navItem{Label: "Engagements", Href: "/engagements"}, navItem{Label: "Our organisation", Href: fmt.Sprintf("/vendors/%d", u.VendorID)})
 	case u.Role.IsClient():
@@ -87,12 +93,19 @@ type errorView struct {
 	Heading string
 	Message string
 	Request string
+	// ActionHref and ActionLabel, when set, offer the way forward instead
+	// of the home page.
+	ActionHref  string
+	ActionLabel string
 }
 
 // Error renders an error page with the status the error code maps to.
 // Internal errors are logged in full and shown generically.
 func (h *Handler) Error(w http.ResponseWriter, r *http.Request, err error) {
 	httpx.LogIfInternal(r, err)
+	if h.needsSecondFactor(w, r, err) {
+		return
+	}
 	code := domain.ErrorCode(err)
 	status := httpx.Status(code)
 	v := errorView{Status: status, Message: domain.ErrorMessage(err), Request: httpx.RequestID(r)}
@@ -158,4 +171,5 @@ var funcs = template.FuncMap{
 		return "muted"
 	},
 	"nextStep": func(s domain.Stage) string { return s.NextStep() },
+	"browser":  browserOf,
 }

@@ -13,6 +13,7 @@ type signInView struct {
 	Next  string
 	Error string
 	Field string
+	OIDC  bool // offer the firm's identity provider
 }
 
 func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
@@ -20,12 +21,12 @@ func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
-	h.render(w, r, "signin", "Sign in", signInView{Next: r.URL.Query().Get("next")})
+	h.render(w, r, "signin", "Sign in", signInView{Next: r.URL.Query().Get("next"), OIDC: h.app.OIDCEnabled()})
 }
 
 func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	email, password, next := r.PostFormValue("email"), r.PostFormValue("password"), r.PostFormValue("next")
-	token, _, err := h.app.SignIn(r.Context(), app.SignInRequest{Email: email, Password: password,
+	res, err := h.app.StartSignIn(r.Context(), app.SignInRequest{Email: email, Password: password,
 		Address: httpx.ClientAddress(r), UserAgent: r.UserAgent()})
 	if err != nil {
 		httpx.LogIfInternal(r, err)
@@ -35,7 +36,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		h.renderStatus(w, r, httpx.Status(code), "signin", "Sign in", signInView{Email: email, Next: next,
-			Error: domain.ErrorMessage(err), Field: domain.ErrorField(err)})
+			Error: domain.ErrorMessage(err), Field: domain.ErrorField(err), OIDC: h.app.OIDCEnabled()})
 		return
 	}
 	// A new session gets a new CSRF token too.
@@ -43,9 +44,9 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	if old != "" {
 		_ = h.app.SignOut(r.Context(), old)
 	}
-	h.cookies.Set(w, httpx.SessionCookie, token, 0)
+	h.cookies.Set(w, httpx.SessionCookie, res.Token, 0)
 	h.cookies.NewCSRF(w, r)
-	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+	stepRedirect(w, r, res.Step, next)
 }
 
 func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {

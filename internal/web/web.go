@@ -75,7 +75,7 @@ func New(a *app.App, cookies httpx.Cookies, version string) (*Handler, error) {
 }
 
 // pageNames are the templates the handlers render; New checks each exists.
-var pageNames = []string{"signin", "error", "home", "matters", "matter", "engagements", "engagement", "vendors", "vendor", "clients", "users"}
+var pageNames = []string{"signin", "error", "home", "matters", "matter", "engagements", "engagement", "vendors", "vendor", "clients", "users", "audit", "tokens", "signin-mfa", "mfa", "sessions", "settings", "invitations", "invitation", "password-forgot", "password-reset", "user", "outbox"}
 
 // Route is one entry of the web route table.
 type Route struct {
@@ -91,17 +91,54 @@ func (h *Handler) Routes() []Route {
 		{"GET /signin", h.signInPage, true},
 		{"POST /signin", h.signIn, true},
 		{"POST /signout", h.signOut, true},
+		{"GET /signin/mfa", h.signInCodePage, true},
+		{"POST /signin/mfa", h.signInCode, true},
+		{"GET /auth/oidc/start", h.oidcStart, true},
+		{"GET /auth/oidc/callback", h.oidcCallback, true},
+		{"GET /account/mfa", h.accountMFA, true},
+		{"POST /account/mfa", h.confirmMFA, true},
+		{"POST /account/mfa/reset", h.resetOwnMFA, false},
+		{"POST /account/mfa/recovery-codes", h.renewRecoveryCodes, false},
+		{"GET /account/sessions", h.accountSessions, false},
+		{"POST /account/sessions/{sid}/end", h.endOwnSession, false},
+		{"GET /admin/users/{id}/sessions", h.userSessions, false},
+		{"POST /admin/users/{id}/sessions/{sid}/end", h.endUserSession, false},
+		{"POST /admin/users/{id}/mfa/reset", h.resetUserMFA, false},
+		{"GET /admin/settings", h.settings, false},
+		{"POST /admin/settings", h.saveSettings, false},
 		{"GET /static/", h.static, true},
 		{"GET /home", h.home, false},
 		{"GET /matters", h.matters, false},
 		{"GET /matters/{id}", h.matter, false},
+		{"POST /matters/{id}/screens", h.addScreen, false},
+		{"POST /matters/{id}/screens/{user}/remove", h.removeScreen, false},
 		{"GET /engagements", h.engagements, false},
 		{"GET /engagements/{id}", h.engagement, false},
 		{"GET /vendors", h.vendors, false},
 		{"GET /vendors/{id}", h.vendor, false},
 		{"GET /clients", h.clients, false},
+		{"GET /account/tokens", h.tokens, false},
+		{"POST /account/tokens", h.createToken, false},
+		{"POST /account/tokens/{id}/revoke", h.revokeToken, false},
 		{"GET /admin/users", h.users, false},
 		{"POST /admin/users", h.createUser, false},
+		{"GET /admin/users/{id}", h.user, false},
+		{"POST /admin/users/{id}/disable", h.disableUser, false},
+		{"POST /admin/users/{id}/enable", h.enableUser, false},
+		{"GET /admin/invitations", h.invitations, false},
+		{"POST /admin/invitations", h.invite, false},
+		{"POST /admin/invitations/{id}/revoke", h.revokeInvitation, false},
+		{"POST /admin/invitations/expiry", h.setInvitationExpiry, false},
+		{"GET /admin/outbox", h.outbox, false},
+		{"GET /admin/outbox/{id}", h.outboxMessage, false},
+		{"GET /invitations/{token}", h.invitationPage, true},
+		{"POST /invitations/{token}", h.acceptInvitation, true},
+		{"GET /password/forgot", h.forgotPage, true},
+		{"POST /password/forgot", h.forgot, true},
+		{"GET /password/reset/{token}", h.resetPage, true},
+		{"POST /password/reset/{token}", h.reset, true},
+		{"GET /admin/audit", h.audit, false},
+		{"GET /admin/audit.csv", h.auditCSV, false},
 		{"/", h.notFound, true},
 	}
 }
@@ -163,9 +200,12 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-// safeNext keeps post-sign-in redirects on this site.
+// safeNext keeps post-sign-in redirects on this site. Control characters are
+// refused outright: browsers strip tabs and newlines from a Location, so
+// "/\t/evil.example" would otherwise arrive as "//evil.example".
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.IndexFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
 		return "/home"
 	}
 	return next
