@@ -102,6 +102,23 @@ const (
 	PartyWitness    PartyRole = "witness"
 )
 
+// Label names the role in plain words.
+func (r PartyRole) Label() string {
+	switch r {
+	case PartyClient:
+		return "Client"
+	case PartyAdverse:
+		return "Adverse party"
+	case PartyCoParty:
+		return "Co-party"
+	case PartyThirdParty:
+		return "Third party"
+	case PartyWitness:
+		return "Witness"
+	}
+	return string(r)
+}
+
 // Party is a person or organisation involved in a matter, with the other
 // names it is known by (conflict checks test them all).
 type Party struct {
