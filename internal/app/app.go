@@ -20,8 +20,11 @@ type Config struct {
 	MaxFailsAddress int           // failures per client address in the window
 	MaxFailsMFA     int           // wrong second-factor codes per account in the window
 	Password        auth.Params
-	Mail            MailConfig    // how queued email is delivered (mail.go)
-	Accounts        AccountConfig // invitations and password resets (invitations.go)
+	// VerifyPart is the fewest audit events worth a parallel part of its own
+	// when the chain is verified.
+	VerifyPart int64
+	Mail       MailConfig    // how queued email is delivered (mail.go)
+	Accounts   AccountConfig // invitations and password resets (invitations.go)
 }
 
 // DefaultConfig is what a firm gets unless it configures otherwise.
@@ -34,6 +37,7 @@ func DefaultConfig() Config {
 		MaxFailsAddress: 30,
 		MaxFailsMFA:     5,
 		Password:        auth.Default,
+		VerifyPart:      50_000,
 		Mail:            DefaultMailConfig(),
 		Accounts:        DefaultAccountConfig(),
 	}

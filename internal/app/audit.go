@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/probity/probity/internal/auditlog"
 	"github.com/probity/probity/internal/domain"
@@ -75,43 +78,127 @@ type VerifyResult struct {
 	Break  *auditlog.Break // nil when the chain holds
 }
 
-// VerifyAudit walks the whole chain in order and checks every link, and that
-// the head row agrees with the last event. It reads only; it is the check
-// behind `probity audit verify`.
+// VerifyAudit checks every link of the chain and that the head row agrees
+// with the last event. It reads only; it is the check behind
+// `probity audit verify`. The chain is cut into one part per CPU, checked in
+// parallel: each part starts from the stored hash of the event before it, and
+// the parts are joined by requiring each part to end on exactly that hash.
+// progress, if set, is called now and then with the number of events checked.
 func (a *App) VerifyAudit(ctx context.Context, progress func(done int64)) (VerifyResult, error) {
 	var res VerifyResult
-	v := auditlog.NewVerifier()
-	err := a.Store.Read(ctx, func(tx *store.Tx) error {
-		headSeq, headHash, err := tx.AuditHead(ctx)
-		if err != nil {
-			return err
-		}
-		err = tx.EachAudit(ctx, 0, func(e *auditlog.Event) error {
-			if err := v.Next(e); err != nil {
-				return err
-			}
-			if progress != nil && v.Events%100_000 == 0 {
-				progress(v.Events)
-			}
-			return nil
-		})
-		if b, ok := err.(*auditlog.Break); ok {
-			res.Break = b
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		switch {
-		case headSeq != v.Seq():
-			res.Break = &auditlog.Break{Seq: v.Seq() + 1, Reason: fmt.Sprintf("the head records %d events but the log holds %d (events were removed from the end, or the head was altered)", headSeq, v.Seq())}
-		case string(headHash) != string(v.Head()):
-			res.Break = &auditlog.Break{Seq: v.Seq(), Reason: "the head's hash does not match the last event"}
-		}
-		return nil
+	var headSeq int64
+	var headHash []byte
+	err := a.Store.Read(ctx, func(tx *store.Tx) (err error) {
+		headSeq, headHash, err = tx.AuditHead(ctx)
+		return err
 	})
-	res.Events, res.Bytes, res.Head, res.Seq = v.Events, v.Bytes, v.Head(), v.Seq()
-	return res, err
+	if err != nil {
+		return res, err
+	}
+	var lastSeq int64
+	err = a.Store.Read(ctx, func(tx *store.Tx) error {
+		evs, err := tx.AuditEvents(ctx, store.AuditFilter{Limit: 1})
+		if len(evs) > 0 {
+			lastSeq = evs[0].Seq
+		}
+		return err
+	})
+	if err != nil {
+		return res, err
+	}
+	end := max(headSeq, lastSeq)
+	parts := 1
+	if a.Config.VerifyPart > 0 {
+		parts = max(1, min(runtime.GOMAXPROCS(0), int(end/a.Config.VerifyPart)))
+	}
+	type part struct {
+		from, to int64 // events from < seq <= to
+		start    []byte
+		v        *auditlog.Verifier
+		brk      *auditlog.Break
+		err      error
+	}
+	ps := make([]*part, parts)
+	var done atomic.Int64
+	var wg sync.WaitGroup
+	for i := range ps {
+		p := &part{from: end * int64(i) / int64(parts), to: end * int64(i+1) / int64(parts)}
+		if i == parts-1 {
+			p.to = 0 // to the end: catches events beyond the head
+		}
+		ps[i] = p
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.err = a.Store.Read(ctx, func(tx *store.Tx) error {
+				start, err := tx.AuditHashAt(ctx, p.from)
+				if domain.ErrorCode(err) == domain.ENotFound {
+					// The event before this part is missing; the part before
+					// reports it, as it cannot reach the end of its range.
+					start = auditlog.Genesis
+				} else if err != nil {
+					return err
+				}
+				p.start, p.v = start, auditlog.ResumeVerifier(p.from, start)
+				err = tx.EachAudit(ctx, p.from, p.to, func(e *auditlog.Event) error {
+					if err := p.v.Next(e); err != nil {
+						return err
+					}
+					if n := done.Add(1); progress != nil && n%100_000 == 0 {
+						progress(n)
+					}
+					return nil
+				})
+				if b, ok := err.(*auditlog.Break); ok {
+					p.brk = b
+					return nil
+				}
+				return err
+			})
+		}()
+	}
+	wg.Wait()
+	for i, p := range ps {
+		if p.err != nil {
+			return res, p.err
+		}
+		res.Events += p.v.Events
+		res.Bytes += p.v.Bytes
+		if p.brk != nil {
+			res.Break = p.brk
+			break
+		}
+		// The part must have reached the end of its range, on the hash the
+		// next part started from.
+		if i < len(ps)-1 {
+			next := ps[i+1]
+			if p.v.Seq() != p.to {
+				res.Break = &auditlog.Break{Seq: p.v.Seq() + 1, Reason: fmt.Sprintf("missing: the next event present is after %d", p.v.Seq())}
+				break
+			}
+			if string(p.v.Head()) != string(next.start) {
+				res.Break = &auditlog.Break{Seq: p.to, Reason: "its content does not match its hash (the event was edited)"}
+				break
+			}
+		}
+		res.Head, res.Seq = p.v.Head(), p.v.Seq()
+	}
+	if res.Break == nil {
+		switch {
+		case headSeq != res.Seq:
+			res.Break = &auditlog.Break{Seq: min(headSeq, res.Seq) + 1, Reason: fmt.Sprintf("the head records %d events but the log holds %d (events were removed from the end, or the head was altered)", headSeq, res.Seq)}
+		case string(headHash) != string(res.Head):
+			res.Break = &auditlog.Break{Seq: res.Seq, Reason: "the head's hash does not match the last event"}
+		}
+	}
+	if res.Break != nil {
+		// Report the verified prefix: everything before the break.
+		res.Seq = res.Break.Seq - 1
+	}
+	if res.Head == nil {
+		res.Head = auditlog.Genesis
+	}
+	return res, nil
 }
 
 // AuditEvents lists audit events for firm administrators, newest first.

@@ -93,6 +93,14 @@ type Verifier struct {
 // NewVerifier starts at the genesis hash.
 func NewVerifier() *Verifier { return &Verifier{prev: Genesis} }
 
+// ResumeVerifier starts after event seq, whose stored hash is prev: it checks
+// the part of a chain that follows, so parts can be checked in parallel and
+// joined by comparing each part's Head with the stored hash its successor
+// started from.
+func ResumeVerifier(seq int64, prev []byte) *Verifier {
+	return &Verifier{seq: seq, prev: append([]byte(nil), prev...)}
+}
+
 // Next checks one event against the chain so far and returns a *Break for the
 // first problem: a gap or reordering in Seq, a PrevHash that is not the
 // previous Hash, or a Hash that does not match the content.

@@ -45,9 +45,13 @@ func (tx *Tx) AuditHead(ctx context.Context) (int64, []byte, error) {
 	return seq, hash, one(err, "audit head")
 }
 
-// EachAudit calls fn for every event with seq > after, in order, streaming.
-func (tx *Tx) EachAudit(ctx context.Context, after int64, fn func(*auditlog.Event) error) error {
-	rows, err := tx.query(ctx, `SELECT `+auditCols+` FROM audit_events WHERE seq > $1 ORDER BY seq`, after)
+// EachAudit calls fn for every event with after < seq <= upTo, in order,
+// streaming; upTo <= 0 means to the end. The event passed to fn is reused.
+func (tx *Tx) EachAudit(ctx context.Context, after, upTo int64, fn func(*auditlog.Event) error) error {
+	if upTo <= 0 {
+		upTo = 1 << 62
+	}
+	rows, err := tx.query(ctx, `SELECT `+auditCols+` FROM audit_events WHERE seq > $1 AND seq <= $2 ORDER BY seq`, after, upTo)
 	if err != nil {
 		return err
 	}
@@ -62,6 +66,16 @@ func (tx *Tx) EachAudit(ctx context.Context, after int64, fn func(*auditlog.Even
 		}
 	}
 	return rows.Err()
+}
+
+// AuditHashAt returns the stored hash of event seq (the genesis hash for 0).
+func (tx *Tx) AuditHashAt(ctx context.Context, seq int64) ([]byte, error) {
+	if seq == 0 {
+		return auditlog.Genesis, nil
+	}
+	var h []byte
+	err := tx.queryRow(ctx, `SELECT hash FROM audit_events WHERE seq = $1`, seq).Scan(&h)
+	return h, one(err, "audit event")
 }
 
 // AuditFilter narrows the audit screen and export.

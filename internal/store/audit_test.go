@@ -22,7 +22,7 @@ func verifyChain(tb testing.TB, s *store.Store) (int64, []byte) {
 		if headSeq, headHash, err = tx.AuditHead(ctx); err != nil {
 			return err
 		}
-		return tx.EachAudit(ctx, 0, v.Next)
+		return tx.EachAudit(ctx, 0, 0, v.Next)
 	})
 	if headSeq != v.Seq() || string(headHash) != string(v.Head()) {
 		tb.Fatalf("head row (%d) disagrees with the chain (%d)", headSeq, v.Seq())

@@ -99,6 +99,10 @@ func Open(ctx context.Context, path string) (*store.Store, error) {
 		rq[k] = v
 	}
 	rq.Add("_pragma", "query_only(1)")
+	// Readers map the file (up to 1 GiB) and keep 64 MiB of pages: long scans
+	// (audit verification, exports) then cost no read system calls.
+	rq.Add("_pragma", "mmap_size(1073741824)")
+	rq.Add("_pragma", "cache_size(-65536)")
 	read, err := sql.Open("sqlite", "file:"+path+"?"+rq.Encode())
 	if err != nil {
 		_ = write.Close()
