@@ -23,6 +23,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := m.logger(c)
+	if err := server.CheckTLS(c.TLSCert, c.TLSKey); err != nil {
+		return err
+	}
 	// Take the address first: a port in use fails before anything is touched.
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {

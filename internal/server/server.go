@@ -42,17 +42,27 @@ type Server struct {
 	API     *api.Handler
 }
 
+// CheckTLS reports whether a certificate and key can serve HTTPS: both
+// given and loadable, or neither. serve calls it before touching anything.
+func CheckTLS(certFile, keyFile string) error {
+	if certFile == "" && keyFile == "" {
+		return nil
+	}
+	if certFile == "" || keyFile == "" {
+		return errors.New("--tls-cert and --tls-key must be given together")
+	}
+	if _, err := tls.LoadX509KeyPair(certFile, keyFile); err != nil {
+		return errors.New("cannot load the TLS certificate and key: " + err.Error())
+	}
+	return nil
+}
+
 // New builds the server and its handler. It does not listen yet.
 func New(a *app.App, cfg Config, log *slog.Logger) (*Server, error) {
-	tlsOn := cfg.TLSCert != "" || cfg.TLSKey != ""
-	if tlsOn {
-		if cfg.TLSCert == "" || cfg.TLSKey == "" {
-			return nil, errors.New("--tls-cert and --tls-key must be given together")
-		}
-		if _, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey); err != nil {
-			return nil, errors.New("cannot load the TLS certificate and key: " + err.Error())
-		}
+	if err := CheckTLS(cfg.TLSCert, cfg.TLSKey); err != nil {
+		return nil, err
 	}
+	tlsOn := cfg.TLSCert != ""
 	cookies := httpx.Cookies{Secure: tlsOn}
 	w, err := web.New(a, cookies, cfg.Version)
 	if err != nil {
