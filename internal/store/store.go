@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sync"
 	"time"
 
 	"github.com/probity/probity/internal/domain"
@@ -43,11 +44,12 @@ type Store struct {
 	read    *sql.DB
 	write   *sql.DB
 	dialect Dialect
+	stmts   map[*sql.DB]*stmtCache
 }
 
 // New wraps opened pools. For PostgreSQL read and write are the same pool.
 func New(read, write *sql.DB, d Dialect) *Store {
-	return &Store{read: read, write: write, dialect: d}
+	return &Store{read: read, write: write, dialect: d, stmts: map[*sql.DB]*stmtCache{read: newStmtCache(read), write: newStmtCache(write)}}
 }
 
 // Engine names the engine ("sqlite" or "postgres").
@@ -61,7 +63,11 @@ func (s *Store) ReadDB() *sql.DB { return s.read }
 
 // Close closes both pools.
 func (s *Store) Close() error {
-	err := s.write.Close()
+	var err error
+	for _, c := range s.stmts {
+		err = errors.Join(err, c.close())
+	}
+	err = errors.Join(err, s.write.Close())
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
 	}
@@ -78,8 +84,10 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Tx is one transaction; every query method hangs off it.
 type Tx struct {
-	tx *sql.Tx
-	d  Dialect
+	tx         *sql.Tx
+	d          Dialect
+	stmts      *stmtCache
+	unprepared []string
 }
 
 // Read runs fn in a read-only transaction.
@@ -98,7 +106,12 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 	if err != nil {
 		return s.translate(fmt.Errorf("begin: %w", err))
 	}
-	tx := &Tx{tx: sqlTx, d: s.dialect}
+	tx := &Tx{tx: sqlTx, d: s.dialect, stmts: s.stmts[db]}
+	defer func() {
+		if len(tx.unprepared) > 0 {
+			tx.stmts.prepare(context.WithoutCancel(ctx), tx.unprepared)
+		}
+	}()
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return s.translate(err)
@@ -132,7 +145,13 @@ func translate(d Dialect, err error) error {
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	r, err := tx.tx.ExecContext(ctx, q, args...)
+	var r sql.Result
+	var err error
+	if st := tx.prepared(ctx, q); st != nil {
+		r, err = st.ExecContext(ctx, args...)
+	} else {
+		r, err = tx.tx.ExecContext(ctx, q, args...)
+	}
 	if err != nil {
 		return nil, translate(tx.d, err)
 	}
@@ -141,18 +160,88 @@ func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 
 func (tx *Tx) insert(ctx context.Context, q string, args ...any) (int64, error) {
 	var id int64
-	if err := tx.tx.QueryRowContext(ctx, q+" RETURNING id", args...).Scan(&id); err != nil {
+	if err := tx.queryRow(ctx, q+" RETURNING id", args...).Scan(&id); err != nil {
 		return 0, translate(tx.d, err)
 	}
 	return id, nil
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := tx.prepared(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return tx.tx.QueryContext(ctx, q, args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := tx.prepared(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return tx.tx.QueryRowContext(ctx, q, args...)
+}
+
+// prepared returns q as a statement of this transaction, prepared once per
+// connection and reused (SQL parsing is a large share of a small write's
+// cost on SQLite). A query seen for the first time runs unprepared (nil) and
+// is prepared after the transaction ends: the SQLite writer's only
+// connection is busy until then.
+func (tx *Tx) prepared(ctx context.Context, q string) *sql.Stmt {
+	st := tx.stmts.get(q)
+	if st == nil {
+		tx.unprepared = append(tx.unprepared, q)
+		return nil
+	}
+	return tx.tx.StmtContext(ctx, st)
+}
+
+// stmtCache holds one prepared statement per query text for a pool.
+type stmtCache struct {
+	db *sql.DB
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
+
+func (c *stmtCache) get(q string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[q]
+}
+
+// prepare adds queries to the cache; one that does not prepare is left to run
+// unprepared (its error shows where it runs).
+func (c *stmtCache) prepare(ctx context.Context, qs []string) {
+	for _, q := range qs {
+		c.mu.Lock()
+		_, ok := c.m[q]
+		c.mu.Unlock()
+		if ok {
+			continue
+		}
+		st, err := c.db.PrepareContext(ctx, q)
+		if err != nil {
+			continue
+		}
+		c.mu.Lock()
+		if _, ok := c.m[q]; ok {
+			_ = st.Close()
+		} else {
+			c.m[q] = st
+		}
+		c.mu.Unlock()
+	}
+}
+
+func (c *stmtCache) close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var err error
+	for q, st := range c.m {
+		err = errors.Join(err, st.Close())
+		delete(c.m, q)
+	}
+	return err
 }
 
 // one maps sql.ErrNoRows to a domain not-found error for kind.
