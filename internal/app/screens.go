@@ -11,17 +11,22 @@ import (
 )
 
 // Screens lists who is screened from a matter. Only attorneys and firm
-// administrators who can see the matter may read it.
+// administrators who can see the matter may read it, and for a highly
+// confidential matter only from a session that passed a second factor (as
+// for the matter itself).
 func (a *App) Screens(ctx context.Context, actor domain.User, matterID int64) ([]store.ScreenEntry, error) {
 	var out []store.ScreenEntry
 	err := a.Store.Read(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Matter(ctx, ScopeFor(actor), matterID); err != nil {
+		m, err := tx.Matter(ctx, ScopeFor(actor), matterID)
+		if err != nil {
 			return err
 		}
 		if err := require(actor, ManageScreens); err != nil {
 			return err
 		}
-		var err error
+		if err := a.confidentialGate(ctx, tx, actor, m); err != nil {
+			return err
+		}
 		out, err = tx.Screens(ctx, matterID)
 		return err
 	})
@@ -44,6 +49,9 @@ func (a *App) ScreenUser(ctx context.Context, actor domain.User, matterID, userI
 			return err
 		}
 		if err := require(actor, ManageScreens); err != nil {
+			return err
+		}
+		if err := a.confidentialGate(ctx, tx, actor, m); err != nil {
 			return err
 		}
 		u, err := tx.User(ctx, userID)
@@ -95,6 +103,9 @@ func (a *App) Unscreen(ctx context.Context, actor domain.User, matterID, userID 
 			return err
 		}
 		if err := require(actor, ManageScreens); err != nil {
+			return err
+		}
+		if err := a.confidentialGate(ctx, tx, actor, m); err != nil {
 			return err
 		}
 		u, err := tx.User(ctx, userID)
