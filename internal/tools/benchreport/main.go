@@ -123,7 +123,10 @@ func writeReport(b *strings.Builder, order []string, data map[string]sample) {
 		ref := reference(name, order)
 		ratio, tput := "—", "—"
 		if ref != "" && ref != name {
-			if rn := median(data[ref]["ns/op"]); rn > 0 {
+			_, refBytes := data[ref]["MB/s"]
+			if rn := median(data[ref]["ns/op"]); rn > 0 && !refBytes {
+				// With a throughput reference (MB/s) the work per op differs,
+				// so only the throughput ratio means anything.
 				ratio = fmt.Sprintf("%.2f×", ns/rn)
 			}
 			if rr, ok := data[ref]["req/s"]; ok && len(s["req/s"]) > 0 {
