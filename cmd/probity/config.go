@@ -29,6 +29,8 @@ type Config struct {
 	// client address ("R,B": R requests a second, bursts of B; "0": no limit).
 	APITokenRate   string
 	APIAddressRate string
+	// TrustedProxies lists the reverse proxies whose X-Forwarded-For is believed.
+	TrustedProxies string
 	// PublicURL is the address people reach Probity at; OIDC* configure
 	// sign-in with the firm's OpenID Connect identity provider.
 	PublicURL        string
@@ -62,6 +64,7 @@ var settings = []setting{
 	{"tls-key", "PROBITY_TLS_KEY", "", "TLS private key file (PEM)", false, func(c *Config) *string { return &c.TLSKey }},
 	{"api-token-rate", "PROBITY_API_TOKEN_RATE", "20,40", "API requests a second per API token, and the burst allowed (R,B; 0: no limit), counted by each app server", false, func(c *Config) *string { return &c.APITokenRate }},
 	{"api-address-rate", "PROBITY_API_ADDRESS_RATE", "50,100", "API requests a second per client address, and the burst allowed (R,B; 0: no limit), counted by each app server", false, func(c *Config) *string { return &c.APIAddressRate }},
+	{"trusted-proxies", "PROBITY_TRUSTED_PROXIES", "", "reverse proxies (addresses or CIDR prefixes, comma-separated) whose X-Forwarded-For names the client", false, func(c *Config) *string { return &c.TrustedProxies }},
 	{"public-url", "PROBITY_PUBLIC_URL", "", "the address people reach Probity at, e.g. https://probity.example.com: links in email and the identity provider's return address start with it", false, func(c *Config) *string { return &c.PublicURL }},
 	{"oidc-issuer", "PROBITY_OIDC_ISSUER", "", "issuer URL of the firm's OpenID Connect identity provider; set with --oidc-client-id to let firm users sign in with it", false, func(c *Config) *string { return &c.OIDCIssuer }},
 	{"oidc-client-id", "PROBITY_OIDC_CLIENT_ID", "", "client id Probity is registered under at the identity provider", false, func(c *Config) *string { return &c.OIDCClientID }},
@@ -132,6 +135,9 @@ func (m *Main) resolve(fs *flag.FlagSet, c *Config) error {
 	}
 	if err := checkMail(c); err != nil {
 		return err
+	}
+	if _, err := httpx.ParseProxies(c.TrustedProxies); err != nil {
+		return usageError("--trusted-proxies: " + err.Error())
 	}
 	for name, v := range map[string]string{"api-token-rate": c.APITokenRate, "api-address-rate": c.APIAddressRate} {
 		if _, err := httpx.ParseRate(v); err != nil {

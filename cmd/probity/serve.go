@@ -62,8 +62,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	a := m.newApp(s, c)
 	tokenRate, _ := httpx.ParseRate(c.APITokenRate) // checked by resolve
 	addressRate, _ := httpx.ParseRate(c.APIAddressRate)
+	proxies, _ := httpx.ParseProxies(c.TrustedProxies)
 	srv, err := server.New(a, server.Config{TLSCert: c.TLSCert, TLSKey: c.TLSKey, Version: Version(),
-		TokenRate: tokenRate, AddressRate: addressRate}, log)
+		TokenRate: tokenRate, AddressRate: addressRate, Proxies: proxies}, log)
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,8 @@ type Config struct {
 	// answers). The zero Rate means no limit; `probity serve` sets defaults.
 	TokenRate   httpx.Rate
 	AddressRate httpx.Rate
+	// Proxies are the reverse proxies whose X-Forwarded-For is believed.
+	Proxies httpx.Proxies
 }
 
 // Server is Probity's HTTP server on one listener.
@@ -78,6 +80,7 @@ func New(a *app.App, cfg Config, log *slog.Logger) (*Server, error) {
 	s.API.Register(mux)
 	s.handler = httpx.Chain(mux,
 		httpx.Routes(mux),
+		httpx.RealClient(cfg.Proxies),
 		httpx.RequestIDs(log),
 		m.middleware,
 		httpx.AccessLog,
