@@ -767,10 +767,6 @@ func (m *matrix) rules() map[string]rule {
 	}
 }
 
-// serverRoutes are registered by server.New itself, beside the two route
-// tables; Server has no table of its own to read them from.
-var serverRoutes = []string{"GET /healthz", "GET /readyz", "GET /metrics"}
-
 // ---------------------------------------------------------------------------
 // The matrix.
 
@@ -1317,7 +1313,7 @@ func (m *matrix) collectRoutes(srv *server.Server) {
 	for _, rt := range srv.API.Routes() {
 		add("api", rt.Pattern, rt.Public)
 	}
-	for _, p := range serverRoutes {
+	for _, p := range srv.Routes() {
 		add("server", p, true)
 	}
 	for p := range rules {

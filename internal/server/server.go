@@ -40,6 +40,7 @@ type Server struct {
 	cfg     Config
 	http    *http.Server
 	handler http.Handler
+	own     []route
 	Web     *web.Handler
 	API     *api.Handler
 }
@@ -73,9 +74,10 @@ func New(a *app.App, cfg Config, log *slog.Logger) (*Server, error) {
 	s := &Server{app: a, log: log, cfg: cfg, Web: w, API: api.New(a)}
 	m := newMetrics(a.Store)
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", m.handler())
+	s.own = []route{{"GET /healthz", http.HandlerFunc(s.healthz)}, {"GET /readyz", http.HandlerFunc(s.readyz)}, {"GET /metrics", m.handler()}}
+	for _, rt := range s.own {
+		mux.Handle(rt.pattern, rt.handler)
+	}
 	s.Web.Register(mux)
 	s.API.Register(mux)
 	s.handler = httpx.Chain(mux,
@@ -114,6 +116,22 @@ func requestMeta(next http.Handler) http.Handler {
 		ctx := app.WithMeta(r.Context(), app.Meta{Address: httpx.ClientAddress(r), RequestID: httpx.RequestID(r), MFA: sess.MFA()})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// route is one of the server's own routes.
+type route struct {
+	pattern string
+	handler http.Handler
+}
+
+// Routes lists the server's own route patterns (health, readiness, metrics);
+// the web UI's and the API's are in s.Web.Routes() and s.API.Routes().
+func (s *Server) Routes() []string {
+	out := make([]string, len(s.own))
+	for i, rt := range s.own {
+		out[i] = rt.pattern
+	}
+	return out
 }
 
 // Handler is the whole HTTP surface, for tests.
