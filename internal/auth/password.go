@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -75,10 +76,13 @@ func VerifyPassword(hash, password string) (bool, error) {
 
 // dummyHash is verified against when an account does not exist, so a failed
 // sign-in takes as long whether or not the email is known.
-var dummyHash, _ = HashPassword("probity-dummy-password", Default)
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("probity-dummy-password", Default)
+	return h
+})
 
 // BurnTime spends the time of one password verification.
-func BurnTime(password string) { _, _ = VerifyPassword(dummyHash, password) }
+func BurnTime(password string) { _, _ = VerifyPassword(dummyHash(), password) }
 
 // NewToken returns a random URL-safe token (256 bits) and the hash to store.
 func NewToken() (token, hash string) {
