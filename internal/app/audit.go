@@ -96,11 +96,8 @@ func (a *App) VerifyAudit(ctx context.Context, progress func(done int64)) (Verif
 		return res, err
 	}
 	var lastSeq int64
-	err = a.Store.Read(ctx, func(tx *store.Tx) error {
-		evs, err := tx.AuditEvents(ctx, store.AuditFilter{Limit: 1})
-		if len(evs) > 0 {
-			lastSeq = evs[0].Seq
-		}
+	err = a.Store.Read(ctx, func(tx *store.Tx) (err error) {
+		lastSeq, err = tx.AuditLastSeq(ctx)
 		return err
 	})
 	if err != nil {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/probity/probity/internal/auditlog"
@@ -90,34 +92,56 @@ type AuditFilter struct {
 
 // AuditEvents lists events matching f, newest first.
 func (tx *Tx) AuditEvents(ctx context.Context, f AuditFilter) ([]auditlog.Event, error) {
-	limit := Page{Limit: f.Limit}.limit()
-	var from, to int64 = 0, 1 << 62
+	// Only the filters given become conditions, so the planner can walk the
+	// primary key (or the matter, actor or action index) backwards and stop
+	// after one page, even on a log of millions of events.
+	var where []string
+	var args []any
+	cond := func(c string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(c, len(args)))
+	}
+	if f.BeforeSeq > 0 {
+		cond("seq < $%d", f.BeforeSeq)
+	}
+	if f.MatterID != 0 {
+		cond("matter_id = $%d", f.MatterID)
+	}
+	if f.ActorID != 0 {
+		cond("actor_id = $%d", f.ActorID)
+	}
+	switch a := f.Action; {
+	case strings.HasSuffix(a, "."):
+		// A prefix: a range on the action index ("auth." <= action < "auth/").
+		cond("action >= $%d", a)
+		cond("action < $%d", a[:len(a)-1]+string(rune(a[len(a)-1]+1)))
+	case a != "":
+		cond("action = $%d", a)
+	}
 	if !f.From.IsZero() {
-		from = us(f.From)
+		cond("at >= $%d", us(f.From))
 	}
 	if !f.To.IsZero() {
-		to = us(f.To)
+		cond("at < $%d", us(f.To))
 	}
-	before := f.BeforeSeq
-	if before <= 0 {
-		before = 1 << 62
+	q := `SELECT ` + auditCols + ` FROM audit_events`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
 	}
-	prefix := f.Action
-	exact := f.Action
-	if len(prefix) > 0 && prefix[len(prefix)-1] == '.' {
-		exact = ""
-	} else {
-		prefix = ""
-	}
-	rows, err := tx.query(ctx, `SELECT `+auditCols+` FROM audit_events
-		WHERE seq < $1 AND ($2 = 0 OR matter_id = $2) AND ($3 = 0 OR actor_id = $3)
-		AND ($4 = '' OR action = $4) AND ($5 = '' OR substr(action, 1, length($5)) = $5)
-		AND at >= $6 AND at < $7
-		ORDER BY seq DESC LIMIT $8`, before, f.MatterID, f.ActorID, exact, prefix, from, to, limit)
+	args = append(args, Page{Limit: f.Limit}.limit())
+	q += fmt.Sprintf(` ORDER BY seq DESC LIMIT $%d`, len(args))
+	rows, err := tx.query(ctx, q, args...)
 	return collect(rows, err, func(r *sql.Rows) (auditlog.Event, error) {
 		var e auditlog.Event
 		return e, scanAudit(r, &e)
 	})
+}
+
+// AuditLastSeq is the largest sequence number in the log (0 when empty).
+func (tx *Tx) AuditLastSeq(ctx context.Context) (int64, error) {
+	var n int64
+	err := tx.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM audit_events`).Scan(&n)
+	return n, err
 }
 
 // AppendAuditBatch seals and stores many events at once, in order, with one
