@@ -117,17 +117,7 @@ func (h *Handler) createInvitation(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) revokeInvitation(w http.ResponseWriter, r *http.Request) {
-	u, _ := httpx.User(r)
-	id, err := pathID(r)
-	var inv app.Invitation
-	if err == nil {
-		inv, err = h.app.RevokeInvitation(r.Context(), u, id)
-	}
-	if err != nil {
-		httpx.WriteJSONError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, invitation(h.app.Now())(inv))
+	byID(h.app.RevokeInvitation, func(_ domain.User, inv app.Invitation) invitationJSON { return invitation(h.app.Now())(inv) })(w, r)
 }
 
 type invitationSettingsJSON struct {
@@ -164,17 +154,7 @@ func (h *Handler) putInvitationSettings(w http.ResponseWriter, r *http.Request) 
 }
 
 func (h *Handler) getUser(w http.ResponseWriter, r *http.Request) {
-	u, _ := httpx.User(r)
-	id, err := pathID(r)
-	var got domain.User
-	if err == nil {
-		got, err = h.app.User(r.Context(), u, id)
-	}
-	if err != nil {
-		httpx.WriteJSONError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, user(got))
+	byID(h.app.User, func(_ domain.User, got domain.User) userJSON { return user(got) })(w, r)
 }
 
 func (h *Handler) disableUser(w http.ResponseWriter, r *http.Request) { h.setDisabled(w, r, true) }

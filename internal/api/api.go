@@ -4,6 +4,7 @@
 package api
 
 import (
+	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -153,6 +154,25 @@ func pageOf(r *http.Request) (store.Page, error) {
 		return store.Page{}, domain.Invalid("limit", "limit must be at most %d", store.MaxPageSize)
 	}
 	return store.Page{AfterID: after, Limit: int(limit)}, nil
+}
+
+// byID answers a request on …/{id}: it runs do for the signed-in caller and
+// the id (the use case decides scope and permission) and writes the shaped
+// result, or the error in the API's one shape.
+func byID[T, J any](do func(ctx context.Context, u domain.User, id int64) (T, error), shape func(domain.User, T) J) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, _ := httpx.User(r)
+		id, err := pathID(r)
+		var v T
+		if err == nil {
+			v, err = do(r.Context(), u, id)
+		}
+		if err != nil {
+			httpx.WriteJSONError(w, r, err)
+			return
+		}
+		httpx.WriteJSON(w, http.StatusOK, shape(u, v))
+	}
 }
 
 func pathID(r *http.Request) (int64, error) {

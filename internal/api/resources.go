@@ -244,17 +244,7 @@ func validStage(s domain.Stage) bool {
 }
 
 func (h *Handler) getEngagement(w http.ResponseWriter, r *http.Request) {
-	u, _ := httpx.User(r)
-	id, err := pathID(r)
-	var v app.EngagementView
-	if err == nil {
-		v, err = h.app.Engagement(r.Context(), u, id)
-	}
-	if err != nil {
-		httpx.WriteJSONError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, engagement(u)(v.Engagement))
+	byID(h.app.Engagement, func(u domain.User, v app.EngagementView) engagementJSON { return engagement(u)(v.Engagement) })(w, r)
 }
 
 func (h *Handler) listVendors(w http.ResponseWriter, r *http.Request) {
@@ -272,17 +262,9 @@ func (h *Handler) listVendors(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) getVendor(w http.ResponseWriter, r *http.Request) {
-	u, _ := httpx.User(r)
-	id, err := pathID(r)
-	var v app.VendorView
-	if err == nil {
-		v, err = h.app.Vendor(r.Context(), u, id)
-	}
-	if err != nil {
-		httpx.WriteJSONError(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, vendor(h.app.VendorStatuses([]domain.Vendor{v.Vendor})[0]))
+	byID(h.app.Vendor, func(_ domain.User, v app.VendorView) vendorJSON {
+		return vendor(h.app.VendorStatuses([]domain.Vendor{v.Vendor})[0])
+	})(w, r)
 }
 
 func (h *Handler) listClients(w http.ResponseWriter, r *http.Request) {

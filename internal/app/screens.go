@@ -17,20 +17,37 @@ import (
 func (a *App) Screens(ctx context.Context, actor domain.User, matterID int64) ([]store.ScreenEntry, error) {
 	var out []store.ScreenEntry
 	err := a.Store.Read(ctx, func(tx *store.Tx) error {
-		m, err := tx.Matter(ctx, ScopeFor(actor), matterID)
-		if err != nil {
+		if _, err := a.screenMatter(ctx, tx, actor, matterID); err != nil {
 			return err
 		}
-		if err := require(actor, ManageScreens); err != nil {
-			return err
-		}
-		if err := a.confidentialGate(ctx, tx, actor, m); err != nil {
-			return err
-		}
+		var err error
 		out, err = tx.Screens(ctx, matterID)
 		return err
 	})
 	return out, err
+}
+
+// screenMatter loads a matter for screen work: in the actor's scope (else
+// not found), by an attorney or administrator, and for a highly confidential
+// matter only from a session that passed a second factor.
+func (a *App) screenMatter(ctx context.Context, tx *store.Tx, actor domain.User, matterID int64) (domain.Matter, error) {
+	m, err := tx.Matter(ctx, ScopeFor(actor), matterID)
+	if err != nil {
+		return m, err
+	}
+	if err := require(actor, ManageScreens); err != nil {
+		return m, err
+	}
+	return m, a.confidentialGate(ctx, tx, actor, m)
+}
+
+// screenReason checks the reason every screen change records.
+func screenReason(reason, ask string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || utf8.RuneCountInString(reason) > 1000 {
+		return "", domain.Invalid("reason", "%s (at most 1000 characters)", ask)
+	}
+	return reason, nil
 }
 
 // ScreenUser keeps a firm user out of a matter everywhere (an ethical screen,
@@ -39,19 +56,13 @@ func (a *App) Screens(ctx context.Context, actor domain.User, matterID int64) ([
 // everything by role), nor can the matter's responsible attorney or anyone
 // supervising an open engagement on it: reassign those first.
 func (a *App) ScreenUser(ctx context.Context, actor domain.User, matterID, userID int64, reason string) error {
-	reason = strings.TrimSpace(reason)
-	if reason == "" || utf8.RuneCountInString(reason) > 1000 {
-		return domain.Invalid("reason", "say why the screen is needed (at most 1000 characters)")
+	reason, err := screenReason(reason, "say why the screen is needed")
+	if err != nil {
+		return err
 	}
 	return a.Store.Write(ctx, func(tx *store.Tx) error {
-		m, err := tx.Matter(ctx, ScopeFor(actor), matterID)
+		m, err := a.screenMatter(ctx, tx, actor, matterID)
 		if err != nil {
-			return err
-		}
-		if err := require(actor, ManageScreens); err != nil {
-			return err
-		}
-		if err := a.confidentialGate(ctx, tx, actor, m); err != nil {
 			return err
 		}
 		u, err := tx.User(ctx, userID)
@@ -93,19 +104,13 @@ func (a *App) ScreenUser(ctx context.Context, actor domain.User, matterID, userI
 
 // Unscreen lifts a screen, with a reason for the record.
 func (a *App) Unscreen(ctx context.Context, actor domain.User, matterID, userID int64, reason string) error {
-	reason = strings.TrimSpace(reason)
-	if reason == "" || utf8.RuneCountInString(reason) > 1000 {
-		return domain.Invalid("reason", "say why the screen can be lifted (at most 1000 characters)")
+	reason, err := screenReason(reason, "say why the screen can be lifted")
+	if err != nil {
+		return err
 	}
 	return a.Store.Write(ctx, func(tx *store.Tx) error {
-		m, err := tx.Matter(ctx, ScopeFor(actor), matterID)
+		m, err := a.screenMatter(ctx, tx, actor, matterID)
 		if err != nil {
-			return err
-		}
-		if err := require(actor, ManageScreens); err != nil {
-			return err
-		}
-		if err := a.confidentialGate(ctx, tx, actor, m); err != nil {
 			return err
 		}
 		u, err := tx.User(ctx, userID)
