@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"golang.org/x/net/html"
 	"net/http"
@@ -441,42 +440,6 @@ func TestInvitationAndResetJourneysOverSMTP(t *testing.T) {
 			}
 		})
 	})
-}
-
-// startServerAt is startServer with the server's clock under the test's control.
-func startServerAt(tb testing.TB, e testenv.Engine, now func() time.Time, args ...string) *running {
-	tb.Helper()
-	dbURL, dataDir := e.URL(tb)
-	m, out, errb := testMain(nil)
-	m.Now = now
-	ready := make(chan string, 1)
-	m.Ready = func(url string) { ready <- url }
-	full := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--log-level", "warn"}, args...)
-	if dbURL != "" {
-		full = append(full, "--database", dbURL)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx, full) }()
-	r := &running{Data: dataDir, DB: dbURL, Stdout: out, Stderr: errb}
-	var once sync.Once
-	r.stop = func() error {
-		var err error
-		once.Do(func() {
-			cancel()
-			err = <-done
-		})
-		return err
-	}
-	tb.Cleanup(func() { _ = r.Stop() })
-	select {
-	case r.URL = <-ready:
-	case err := <-done:
-		tb.Fatalf("serve exited before ready: %v\nstderr:\n%s", err, errb.String())
-	case <-time.After(120 * time.Second):
-		tb.Fatalf("serve not ready after 120s\nstderr:\n%s", errb.String())
-	}
-	return r
 }
 
 // clock is a time the test moves.

@@ -58,8 +58,18 @@ func testMain(env map[string]string) (*Main, *lockedBuffer, *lockedBuffer) {
 // database of engine e and waits until it is ready. It stops at cleanup.
 func startServer(tb testing.TB, e testenv.Engine, args ...string) *running {
 	tb.Helper()
+	return startServerAt(tb, e, nil, args...)
+}
+
+// startServerAt is startServer with the server's clock under the test's
+// control (nil: the real clock).
+func startServerAt(tb testing.TB, e testenv.Engine, now func() time.Time, args ...string) *running {
+	tb.Helper()
 	dbURL, dataDir := e.URL(tb)
 	m, out, errb := testMain(nil)
+	if now != nil {
+		m.Now = now
+	}
 	ready := make(chan string, 1)
 	m.Ready = func(url string) { ready <- url }
 	full := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--log-level", "warn"}, args...)

@@ -6,8 +6,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/probity/probity/internal/server/servertest"
 	"io"
-	"log/slog"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -15,15 +15,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/probity/probity/internal/api"
 	"github.com/probity/probity/internal/app"
 	"github.com/probity/probity/internal/demo"
 	"github.com/probity/probity/internal/httpx"
-	"github.com/probity/probity/internal/server"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/testenv"
 )
@@ -202,24 +199,6 @@ func TestOpenAPIDescribesExactlyTheRoutes(t *testing.T) {
 	check(doc, "#")
 }
 
-// lockedLog collects the server's log lines.
-type lockedLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // fixture is the whole HTTP surface over a demo firm on one engine.
 type fixture struct {
 	t    *testing.T
@@ -230,26 +209,8 @@ type fixture struct {
 
 func newFixture(t *testing.T, e testenv.Engine) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	s := testenv.OpenStore(t, e)
-	if err := demo.Load(ctx, s, time.Now()); err != nil {
-		t.Fatalf("demo.Load: %v", err)
-	}
-	logs := &lockedLog{}
-	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a := app.New(s, app.DefaultConfig(), log)
-	srv, err := server.New(a, server.Config{Version: "test"}, log)
-	if err != nil {
-		t.Fatalf("server.New: %v", err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() {
-		ts.Close()
-		if strings.Contains(logs.String(), "level=ERROR") {
-			t.Errorf("the server logged errors:\n%s", logs.String())
-		}
-	})
-	return &fixture{t: t, url: ts.URL, app: a, totp: testenv.NewTOTP()}
+	d := servertest.StartDemo(t, e)
+	return &fixture{t: t, url: d.URL, app: d.App, totp: testenv.NewTOTP()}
 }
 
 // session is an API caller: a session cookie and the CSRF cookie it echoes.

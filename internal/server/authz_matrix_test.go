@@ -21,11 +21,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/probity/probity/internal/server/servertest"
 	"io"
-	"log/slog"
 	"maps"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -34,7 +33,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -779,7 +777,7 @@ type matrix struct {
 	base   string
 	client *http.Client
 	totp   *testenv.TOTP
-	logs   *lockedLog
+	logs   *servertest.LockedLog
 	csrf   string // every request's CSRF cookie
 	other  string // a well-formed CSRF token that is not the cookie's
 
@@ -807,46 +805,12 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// lockedLog collects the server's log lines.
-type lockedLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func newMatrix(t *testing.T, e testenv.Engine) *matrix {
 	t.Helper()
 	ctx := context.Background()
-	s := testenv.OpenStore(t, e)
-	if err := demo.Load(ctx, s, time.Now()); err != nil {
-		t.Fatalf("demo.Load: %v", err)
-	}
-	logs := &lockedLog{}
-	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a := app.New(s, app.DefaultConfig(), log)
-	srv, err := server.New(a, server.Config{Version: "test"}, log)
-	if err != nil {
-		t.Fatalf("server.New: %v", err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() {
-		ts.Close()
-		if strings.Contains(logs.String(), "level=ERROR") {
-			t.Errorf("the server logged errors:\n%s", logs.String())
-		}
-	})
-	m := &matrix{t: t, engine: e.Name, ctx: ctx, app: a, db: s.ReadDB(), base: ts.URL, totp: testenv.NewTOTP(), logs: logs,
+	d := servertest.StartDemo(t, e)
+	a, s, srv, logs := d.App, d.Store, d.Server, d.Logs
+	m := &matrix{t: t, engine: e.Name, ctx: ctx, app: a, db: s.ReadDB(), base: d.URL, totp: testenv.NewTOTP(), logs: logs,
 		csrf: randomHex(32), other: randomHex(32), byVerdict: map[verdict]int{}, allowedStatus: map[string]int{},
 		client: &http.Client{
 			Transport:     &http.Transport{MaxIdleConnsPerHost: 8, IdleConnTimeout: time.Minute},
