@@ -1,0 +1,1 @@
+-- Vendor registry and personnel (profile, countries, services, subcontractors, insurance, contacts, personnel records, change flags).

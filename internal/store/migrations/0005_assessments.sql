@@ -1,0 +1,1 @@
+-- Security assessments (questionnaire templates, answers, evidence documents, findings, decisions, remediation).

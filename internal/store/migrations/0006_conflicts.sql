@@ -1,0 +1,1 @@
+-- Conflict checks (vendor disclosures, hits and their resolution).

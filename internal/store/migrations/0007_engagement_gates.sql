@@ -1,0 +1,1 @@
+-- Opening gates (firm sensitivity rules; paused engagements remember their stage).
