@@ -44,6 +44,11 @@ type Config struct {
 	MailFrom     string
 	SMTPCA       string
 	SMTPInsecure string
+	// KeyFile holds the key-encryption key of stored documents (default
+	// <data>/keys/probity.kek, generated on first start); BlobDir is where
+	// the encrypted documents are kept (default <data>/blobs). documents.go.
+	KeyFile string
+	BlobDir string
 
 	sources map[string]string
 }
@@ -72,6 +77,8 @@ var settings = []setting{
 	{"smtp-url", "PROBITY_SMTP_URL", "", "mail server: smtp://user:password@host:587 (STARTTLS required) or smtps://…:465; empty keeps email in the development outbox (better: PROBITY_SMTP_URL_FILE)", true, func(c *Config) *string { return &c.SMTPURL }},
 	{"mail-from", "PROBITY_MAIL_FROM", "", `sender of Probity's email, e.g. "Probity <probity@firm.example>" (required with --smtp-url)`, false, func(c *Config) *string { return &c.MailFrom }},
 	{"smtp-ca", "PROBITY_SMTP_CA", "", "PEM file of CA certificates to trust for the mail server, besides the system's", false, func(c *Config) *string { return &c.SMTPCA }},
+	{"key-file", "PROBITY_KEY_FILE", "", "file holding the key-encryption key of stored documents (32 bytes as hex or base64); empty: <data>/keys/probity.kek, generated on first start. Back it up apart from the database: without it no document can be read", false, func(c *Config) *string { return &c.KeyFile }},
+	{"blob-dir", "PROBITY_BLOB_DIR", "", "directory of the encrypted documents; empty: <data>/blobs", false, func(c *Config) *string { return &c.BlobDir }},
 	{"smtp-insecure", "PROBITY_SMTP_INSECURE", "false", "allow plaintext SMTP, without credentials, to a mail server on this machine (tests and development only)", false, func(c *Config) *string { return &c.SMTPInsecure }},
 }
 
@@ -228,6 +235,8 @@ func (m *Main) config(ctx context.Context, args []string) error {
 		eng = "postgres"
 	}
 	fmt.Fprintf(m.Stdout, "%-10s = %s\n", "engine", eng)
+	kek, _ := kekFile(c)
+	fmt.Fprintf(m.Stdout, "%-10s = key file %s (the key itself is never shown), blobs in %s\n", "documents", kek, blobDir(c))
 	return nil
 }
 

@@ -28,7 +28,11 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	if _, err := s.Migrate(ctx, m.Now()); err != nil {
 		return err
 	}
-	err = demo.Load(ctx, s, m.Now())
+	blobs, err := m.openBlobs(c, m.logger(c)) // documents.go: the demo's evidence files are stored encrypted
+	if err != nil {
+		return err
+	}
+	err = demo.LoadWith(ctx, s, m.Now(), demo.Options{Blobs: blobs})
 	loaded := err == nil
 	if err != nil && err != demo.ErrNotEmpty {
 		return err

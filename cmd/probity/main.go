@@ -62,7 +62,9 @@ func commands() []command {
 		{"config", "print the effective configuration, secrets masked", (*Main).config},
 		{"user", "create users, set passwords, reset second factors (user create | passwd | reset-mfa)", (*Main).user},
 		{"token", "create, list and revoke users' API tokens (token create | list | revoke)", (*Main).token},
+		{"vendor", "add vendors to the registry, list and show them (vendor create | list | show)", (*Main).vendor},
 		{"audit", "verify the tamper-evident audit trail and print its head hash (audit verify)", (*Main).audit},
+		{"engagement", "check a vendor's opening gates, propose it for a matter, open the engagement (engagement check | propose | open)", (*Main).engagement},
 		{"version", "print the version", (*Main).version},
 	}
 }

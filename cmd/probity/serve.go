@@ -48,18 +48,23 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	} else if err := s.CheckSchema(ctx); err != nil {
 		return err
 	}
+	blobs, err := m.openBlobs(c, log) // documents.go
+	if err != nil {
+		return err
+	}
 	empty, err := isEmpty(ctx, s)
 	if err != nil {
 		return err
 	}
 	if withDemo && empty {
-		if err := demo.Load(ctx, s, m.Now()); err != nil {
+		if err := demo.LoadWith(ctx, s, m.Now(), demo.Options{Blobs: blobs}); err != nil {
 			return fmt.Errorf("load the demo firm: %w", err)
 		}
 		log.Info("loaded the demo firm", slog.String("firm", demo.FirmName))
 		empty = false
 	}
 	a := m.newApp(s, c)
+	a.Blobs = blobs
 	tokenRate, _ := httpx.ParseRate(c.APITokenRate) // checked by resolve
 	addressRate, _ := httpx.ParseRate(c.APIAddressRate)
 	proxies, _ := httpx.ParseProxies(c.TrustedProxies)
@@ -74,6 +79,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer stopMail()
+	defer m.startReminders(ctx, a, log)()  // documents.go: reminders before vendor approvals lapse
+	defer m.startPauseCheck(ctx, a, log)() // engagement.go: pauses the work of vendors whose approval lapsed
 	log.Info("probity is ready", slog.String("url", url), slog.String("engine", s.Engine()), slog.String("version", Version()))
 	fmt.Fprintf(m.Stdout, "Probity is ready at %s (%s)\n", url, s.Engine())
 	if empty {

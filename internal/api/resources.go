@@ -110,6 +110,8 @@ type engagementJSON struct {
 	InHouseEstimate       moneyJSON  `json:"inhouse_estimate"`
 	OpenedOn              string     `json:"opened_on"`
 	ClosedOn              string     `json:"closed_on"`
+	PausedFrom            string     `json:"paused_from"`   // while paused: the stage it resumes at
+	PausedReason          string     `json:"paused_reason"` // while paused: why
 }
 
 // engagement shapes an engagement for viewer; clients do not see the
@@ -119,7 +121,7 @@ func engagement(viewer domain.User) func(store.EngagementSummary) engagementJSON
 		j := engagementJSON{ID: e.ID, MatterID: e.MatterID, MatterNumber: e.MatterNumber, VendorID: e.VendorID, VendorName: e.VendorName,
 			SupervisingAttorneyID: e.SupervisingAttorneyID, SupervisorName: e.SupervisorName, Service: string(e.Service), Description: e.Description,
 			Stage: string(e.Stage), NextStep: e.Stage.NextStep(), BillingMode: string(e.BillingMode), InHouseEstimate: money(e.InHouseEstimate),
-			OpenedOn: string(e.OpenedOn), ClosedOn: string(e.ClosedOn)}
+			OpenedOn: string(e.OpenedOn), ClosedOn: string(e.ClosedOn), PausedFrom: string(e.PausedFrom), PausedReason: e.PausedReason}
 		if !viewer.Role.IsClient() {
 			m := money(e.EstimatedCost)
 			j.EstimatedCost = &m

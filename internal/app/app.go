@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/probity/probity/internal/auth"
+	"github.com/probity/probity/internal/blob"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -25,6 +26,8 @@ type Config struct {
 	VerifyPart int64
 	Mail       MailConfig    // how queued email is delivered (mail.go)
 	Accounts   AccountConfig // invitations and password resets (invitations.go)
+	// MaxUpload is the largest document accepted, in bytes (evidence.go).
+	MaxUpload int64
 }
 
 // DefaultConfig is what a firm gets unless it configures otherwise.
@@ -40,6 +43,7 @@ func DefaultConfig() Config {
 		VerifyPart:      50_000,
 		Mail:            DefaultMailConfig(),
 		Accounts:        DefaultAccountConfig(),
+		MaxUpload:       20 << 20,
 	}
 }
 
@@ -52,8 +56,13 @@ type App struct {
 	// OIDC signs firm users in with the firm's identity provider; nil when
 	// not configured.
 	OIDC *auth.OIDC
+	// Blobs is the encrypted document store; nil when none is configured
+	// (uploads and downloads then answer that storage is unavailable).
+	Blobs *blob.Store
 
 	mailKick chan struct{} // wakes the mail sender after a commit that queued mail
+
+	partyIndex partyIndex // the firm-wide party-search index (party_search.go)
 }
 
 // New returns an App with the real clock.

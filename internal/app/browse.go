@@ -77,6 +77,9 @@ type EngagementView struct {
 	Vendor     domain.Vendor
 	Supervisor domain.User
 	Members    []domain.User
+	// Conflicts are the vendor's conflict hits on the matter, for firm
+	// users only (conflicts.go); nil for everyone else.
+	Conflicts *ConflictsView
 }
 
 // Engagement returns one engagement within the actor's scope.
@@ -99,11 +102,23 @@ func (a *App) Engagement(ctx context.Context, actor domain.User, id int64) (Enga
 		if err := a.confidentialGate(ctx, tx, actor, v.Matter); err != nil {
 			return err
 		}
+		if actor.Role.IsVendor() { // a lapsed NDA or training keeps a vendor's person out of engagement work
+			if err := a.personnelClear(ctx, tx, actor.ID); err != nil {
+				return err
+			}
+		}
 		if v.Vendor, err = tx.Vendor(ctx, all, v.Engagement.VendorID); err != nil {
 			return err
 		}
 		if v.Supervisor, err = tx.User(ctx, v.Engagement.SupervisingAttorneyID); err != nil {
 			return err
+		}
+		if actor.Role.IsFirm() {
+			cv, err := a.conflictsView(ctx, tx, actor, v.Engagement.Engagement)
+			if err != nil {
+				return err
+			}
+			v.Conflicts = &cv
 		}
 		members, err := tx.EngagementMembers(ctx, id)
 		if err != nil {
@@ -139,6 +154,9 @@ type VendorView struct {
 	Vendor      domain.Vendor
 	People      []domain.User
 	Engagements []store.EngagementSummary
+	// Assessments are the vendor's security assessments, newest first, for
+	// those who may see them (assessments.go); nil for everyone else.
+	Assessments []domain.Assessment
 }
 
 // Vendor returns one vendor within the actor's scope.
@@ -147,6 +165,9 @@ func (a *App) Vendor(ctx context.Context, actor domain.User, id int64) (VendorVi
 	s := ScopeFor(actor)
 	err := a.Store.Read(ctx, func(tx *store.Tx) (err error) {
 		if v.Vendor, err = tx.Vendor(ctx, s, id); err != nil {
+			return err
+		}
+		if v.Assessments, err = a.vendorAssessments(ctx, tx, actor, id); err != nil {
 			return err
 		}
 		if !Can(actor, ViewVendors) {

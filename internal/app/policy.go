@@ -54,6 +54,54 @@ const ManageSettings Action = "manage_settings"
 // (audited) bodies. Inviting, disabling and enabling users is ManageUsers.
 const ViewOutbox Action = "view_outbox"
 
+// Vendor registry actions. ManageVendors is creating vendors (and editing
+// any vendor's profile and personnel); MaintainVendor is editing a vendor's
+// profile and personnel records, which vendor managers may do for their own
+// organisation (the scope keeps them to it); ReviewVendorChanges is
+// acknowledging flagged changes, deciding on subcontractors and verifying
+// bar admissions.
+const (
+	ManageVendors       Action = "manage_vendors"
+	MaintainVendor      Action = "maintain_vendor"
+	ReviewVendorChanges Action = "review_vendor_changes"
+)
+
+// ProposeEngagements is proposing a vendor for a matter the user can see and
+// opening the engagement once its gates are met: attorneys and firm
+// administrators.
+const ProposeEngagements Action = "propose_engagements"
+
+// Conflict-check actions. EditParties is adding and removing a matter's
+// parties and aliases; ResolveConflicts is running a conflict check and
+// clearing, waiving or blocking a hit (both: attorneys and firm
+// administrators); SearchParties is the firm-wide party search (firm users);
+// ManageDisclosures is maintaining one's own vendor's conflict disclosures
+// (vendor managers; the use case keeps them to their own vendor).
+const (
+	EditParties       Action = "edit_parties"
+	ResolveConflicts  Action = "resolve_conflicts"
+	SearchParties     Action = "search_parties"
+	ManageDisclosures Action = "manage_disclosures"
+)
+
+// Security-assessment actions. ViewAssessments is reading a vendor's
+// assessments and downloading their evidence: firm users, and vendor
+// managers (the scope keeps them to their own vendor). ReviewAssessments is
+// starting an assessment, overriding its score, recording findings,
+// reviewing evidence, deciding and marking remediation done: attorneys and
+// firm administrators, never a vendor user. AnswerAssessments is answering
+// and submitting one's own vendor's assessment: vendor managers.
+// ViewQuestionnaires is reading questionnaire templates (firm users);
+// ManageQuestionnaires is copying, editing and publishing them (firm
+// administrators).
+const (
+	ViewAssessments      Action = "view_assessments"
+	ReviewAssessments    Action = "review_assessments"
+	AnswerAssessments    Action = "answer_assessments"
+	ViewQuestionnaires   Action = "view_questionnaires"
+	ManageQuestionnaires Action = "manage_questionnaires"
+)
+
 // Can reports whether u may perform a. Objects outside the user's scope are
 // handled by ScopeFor (they answer not-found); Can covers whole capabilities.
 func Can(u domain.User, a Action) bool {
@@ -67,10 +115,34 @@ func Can(u domain.User, a Action) bool {
 		return u.Role == domain.RoleFirmAdmin
 	case ManageScreens:
 		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
+	case ProposeEngagements:
+		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
+	case EditParties, ResolveConflicts:
+		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
+	case SearchParties:
+		return u.Role.IsFirm()
+	case ManageDisclosures:
+		return u.Role == domain.RoleVendorManager && u.VendorID != 0
+	case ViewAssessments:
+		return u.Role.IsFirm() || u.Role == domain.RoleVendorManager && u.VendorID != 0
+	case ReviewAssessments:
+		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
+	case AnswerAssessments:
+		return u.Role == domain.RoleVendorManager && u.VendorID != 0
+	case ViewQuestionnaires:
+		return u.Role.IsFirm()
+	case ManageQuestionnaires:
+		return u.Role == domain.RoleFirmAdmin
 	case ViewClients, ViewFirmCounts:
 		return u.Role.IsFirm()
 	case ViewVendors:
 		return u.Role.IsFirm() || u.Role.IsVendor()
+	case ManageVendors:
+		return u.Role == domain.RoleFirmAdmin
+	case MaintainVendor:
+		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleVendorManager
+	case ReviewVendorChanges:
+		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
 	}
 	return false
 }

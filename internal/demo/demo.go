@@ -96,8 +96,13 @@ func Accounts() []Account {
 var ErrNotEmpty = domain.Errorf(domain.EConflict, "the database already holds a firm; demo data is only loaded into an empty database")
 
 // Load writes the demo firm into an empty, migrated store in one transaction:
-// all of it or nothing.
+// all of it or nothing. Without a document store (LoadWith), evidence files
+// are recorded but have no content to download.
 func Load(ctx context.Context, s *store.Store, now time.Time) error {
+	return LoadWith(ctx, s, now, Options{})
+}
+
+func load(ctx context.Context, s *store.Store, now time.Time, opts Options) error {
 	hash, err := auth.HashPassword(Password, auth.Default)
 	if err != nil {
 		return err
@@ -109,6 +114,7 @@ func Load(ctx context.Context, s *store.Store, now time.Time) error {
 			return ErrNotEmpty
 		}
 		l := loader{tx: tx, ctx: ctx, now: now, vendors: map[string]int64{}, clients: map[string]int64{}, users: map[string]int64{}}
+		l.opts = opts
 		l.do(tx.CreateFirm(ctx, &domain.Firm{Name: FirmName, TaxID: "13-4567890", Currency: "USD"}, now))
 		l.vendor("lexora", domain.Vendor{Name: "Lexora Legal Services Pvt. Ltd.", LegalName: "Lexora Legal Services Private Limited", Country: "IN", Currency: "INR", Diligence: domain.DiligenceApproved, ApprovedUntil: day(300)})
 		l.vendor("bayanihan", domain.Vendor{Name: "Bayanihan Legal Process Center Inc.", LegalName: "Bayanihan Legal Process Center, Inc.", Country: "PH", Currency: "PHP", Diligence: domain.DiligenceConditional, ApprovedUntil: day(330)})
@@ -172,7 +178,7 @@ func Load(ctx context.Context, s *store.Store, now time.Time) error {
 			EstimatedCost: domain.NewMoney(2_100_000_00, "PHP"), InHouseEstimate: usd(96_000)},
 			map[string]string{"maria.santos@bayanihan.example": "vendor_lead"})
 		l.engagement(domain.Engagement{MatterID: greenfield, VendorID: l.vendors["keystone"], SupervisingAttorneyID: priya, Service: domain.ServiceDocumentReview,
-			Description: "Regulatory review of 4,000 loan files", Stage: domain.StagePaused, BillingMode: domain.BillingDisbursement,
+			Description: "Regulatory review of 4,000 loan files", Stage: domain.StageActive, BillingMode: domain.BillingDisbursement, // paused in vendors_gates.go
 			EstimatedCost: usd(88_000), InHouseEstimate: usd(164_000), OpenedOn: day(-60)},
 			map[string]string{"thomas.walsh@keystonereview.example": "vendor_lead"})
 		l.engagement(domain.Engagement{MatterID: greenfield, VendorID: l.vendors["bayanihan"], SupervisingAttorneyID: priya, Service: domain.ServiceContractManagement,
@@ -187,6 +193,10 @@ func Load(ctx context.Context, s *store.Store, now time.Time) error {
 			Description: "Review of lease correspondence for the arbitration record", Stage: domain.StageClosed, BillingMode: domain.BillingDisbursement,
 			EstimatedCost: domain.NewMoney(310_000_00, "INR"), InHouseEstimate: usd(72_000), OpenedOn: day(-400), ClosedOn: day(-250)},
 			map[string]string{"anika.deshmukh@lexora.example": "vendor_lead"})
+		l.registry()
+		l.conflictChecks(day, greenfield)
+		l.gates()
+		l.assessments(day)
 		l.history(day, map[string]int64{"calloway": calloway, "ardent": ardent, "greenfield": greenfield, "harbor": harbor})
 		return l.err
 	})
@@ -261,6 +271,7 @@ type loader struct {
 	vendors map[string]int64
 	clients map[string]int64
 	users   map[string]int64
+	opts    Options // vendors_assessments.go
 }
 
 func (l *loader) do(err error) {

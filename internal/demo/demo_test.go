@@ -22,7 +22,8 @@ import (
 var t0 = time.Date(2026, 3, 17, 9, 30, 0, 0, time.UTC)
 
 var tables = []string{"firm", "vendors", "clients", "users", "bar_admissions", "matters", "matter_jurisdictions", "matter_team",
-	"matter_screens", "parties", "party_aliases", "engagements", "engagement_members", "sessions", "sign_in_attempts"}
+	"matter_screens", "parties", "party_aliases", "engagements", "engagement_members", "sessions", "sign_in_attempts",
+	"personnel", "vendor_subcontractors", "vendor_changes"}
 
 // loaded returns an App over a fresh store holding the demo firm.
 func loaded(tb testing.TB, e testenv.Engine) *app.App {
@@ -76,7 +77,9 @@ func TestLoad(t *testing.T) {
 		a := loaded(t, e)
 		got := counts(t, a.Store)
 		want := map[string]int{"firm": 1, "vendors": 4, "clients": 3, "users": len(demo.Accounts()), "matters": 4, "matter_screens": 1,
-			"engagements": 6, "bar_admissions": 3, "sessions": 0, "sign_in_attempts": 0}
+			"engagements": 6, "bar_admissions": 5, "sessions": 0, "sign_in_attempts": 0,
+			// the vendor registry: a personnel record per vendor user, one hosting subcontractor, one change to acknowledge
+			"personnel": 7, "vendor_subcontractors": 1, "vendor_changes": 1}
 		for table, n := range want {
 			if got[table] != n {
 				t.Errorf("%s has %d rows, want %d", table, got[table], n)

@@ -122,6 +122,10 @@ type Engagement struct {
 	OpenedOn              Date
 	ClosedOn              Date
 	CreatedAt             time.Time
+	// PausedFrom is, while the engagement is paused, the stage it returns
+	// to; PausedReason says why it was paused, in plain words.
+	PausedFrom   Stage
+	PausedReason string
 }
 
 // EngagementMember is a person assigned to an engagement.

@@ -29,6 +29,8 @@ type BarAdmission struct {
 	Number       string
 	Status       string // active, inactive, suspended
 	AdmittedOn   Date
+	VerifiedOn   Date  // when the firm checked it with the admitting authority; "" until then
+	VerifiedBy   int64 // the firm user who checked it
 }
 
 // NormalizeEmail trims and lower-cases an address and checks its form.

@@ -185,7 +185,7 @@ func CSRF(c Cookies, onFail func(http.ResponseWriter, *http.Request, error)) Mid
 			if unsafeMethod(r.Method) && !exempt {
 				sent := r.Header.Get(CSRFHeader)
 				if sent == "" {
-					sent = r.PostFormValue(CSRFField)
+					sent = formToken(r) // csrf_multipart.go: uploads are not parsed here
 				}
 				if token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
 					if err := authorizationMistake(w, r); err != nil {

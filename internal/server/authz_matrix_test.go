@@ -104,6 +104,9 @@ type world struct {
 	// hcNeedsMFA: the firm's policy keeps highly confidential matters from
 	// sessions without a second factor.
 	hcNeedsMFA bool
+
+	conflicts   conflictWorld   // parties, disclosures, conflict hits (conflicts_matrix_test.go)
+	assessments assessmentWorld // assessments, evidence, remediation, questionnaires (assessments_matrix_test.go)
 }
 
 func isAdmin(r domain.Role) bool { return r == domain.RoleFirmAdmin }
@@ -296,6 +299,8 @@ func loadWorld(t *testing.T, db *sql.DB) *world {
 		w.sessions[hash[:domain.SessionHandleLength]] = sessionRow{handle: hash[:domain.SessionHandleLength], user: user}
 		return err
 	})
+	w.conflicts = loadConflictWorld(t, db)
+	w.assessments = loadAssessmentWorld(t, db)
 	each(`SELECT name, value FROM settings`, func(r *sql.Rows) error {
 		var name, value string
 		err := r.Scan(&name, &value)
@@ -336,7 +341,8 @@ const (
 	kOutbox     kind = "outbox message"
 	kScreenUser kind = "screened user"
 	kSecret     kind = "emailed secret"
-	kClient     kind = "client" // only in list filters
+	kClient     kind = "client"        // only in list filters
+	kPerson     kind = "vendor person" // a vendor's user, for personnel records
 )
 
 // paramKind says what a path parameter names, from the collection it
@@ -362,6 +368,22 @@ func paramKind(collection, param string) (kind, bool) {
 		return kOutbox, true
 	case "screens/{user}", "screens/{user_id}":
 		return kScreenUser, true
+	case "people/{user}", "people/{user_id}":
+		return kPerson, true
+	case "parties/{id}":
+		return kParty, true
+	case "disclosures/{id}":
+		return kDisclosure, true
+	case "conflict-hits/{id}":
+		return kHit, true
+	case "assessments/{aid}":
+		return kAssessment, true
+	case "evidence/{eid}":
+		return kEvidence, true
+	case "remediation/{rid}":
+		return kRemediation, true
+	case "questionnaires/{id}":
+		return kQuestionnaire, true
 	case "invitations/{token}", "reset/{token}":
 		return kSecret, true
 	}
@@ -404,7 +426,12 @@ type object struct {
 	outbox     int64
 	screenUser int64
 	secret     string
+	person     int64
 	query      string // a list filter naming the object
+
+	party, disclosure, hit int64 // conflict checks (conflicts_matrix_test.go)
+
+	assessment, evidence, remediation, questionnaire int64 // assessments_matrix_test.go
 }
 
 const (
@@ -434,6 +461,13 @@ func (o object) value(k kind) string {
 		return strconv.FormatInt(o.screenUser, 10)
 	case kSecret:
 		return o.secret
+	case kParty, kDisclosure, kHit:
+		v, _ := o.conflictValue(k)
+		return v
+	case kPerson:
+		return strconv.FormatInt(o.person, 10)
+	case kAssessment, kEvidence, kRemediation, kQuestionnaire:
+		return o.assessmentValue(k)
 	}
 	return ""
 }
@@ -525,6 +559,57 @@ func canScreen(r domain.Role) bool    { return r == domain.RoleFirmAdmin || r ==
 func firmOrVendor(r domain.Role) bool { return isFirm(r) || isVendor(r) }
 func everyRole(domain.Role) bool      { return true }
 
+func canMaintain(r domain.Role) bool {
+	return r == domain.RoleFirmAdmin || r == domain.RoleVendorManager
+}
+
+// vendorCapable: acting on a vendor the actor can see, for roles with the
+// capability (a vendor manager's scope is their own vendor).
+func vendorCapable(capable func(domain.Role) bool) access {
+	return func(w *world, a *actor, o object) verdict {
+		switch {
+		case !w.seesVendor(a.u, o.vendor):
+			return vHide
+		case !capable(a.u.role):
+			return vDeny
+		}
+		return vAllow
+	}
+}
+
+// vendorPeople: a vendor's people, to firm users and that vendor's users;
+// client contacts never see personnel.
+func vendorPeople(w *world, a *actor, o object) verdict {
+	switch {
+	case isClient(a.u.role):
+		return vDeny
+	case !w.seesVendor(a.u, o.vendor):
+		return vHide
+	}
+	return vAllow
+}
+
+// personAccess: one person's personnel record: the person must be a user
+// of the vendor; a vendor professional sees only themselves; then the
+// capability.
+func personAccess(capable func(domain.Role) bool) access {
+	return func(w *world, a *actor, o object) verdict {
+		if v := vendorPeople(w, a, o); v != vAllow {
+			return v
+		}
+		p, ok := w.users[o.person]
+		switch {
+		case !ok || !isVendor(p.role) || p.vendor != o.vendor:
+			return vHide
+		case a.u.role == domain.RoleVendorProfessional && p.id != a.u.id:
+			return vHide
+		case !capable(a.u.role):
+			return vDeny
+		}
+		return vAllow
+	}
+}
+
 func matterAccess(capable func(domain.Role) bool) access {
 	return func(w *world, a *actor, o object) verdict {
 		switch {
@@ -558,6 +643,22 @@ func engagementAccess(w *world, a *actor, o object) verdict {
 		return vGate
 	}
 	return vAllow
+}
+
+// engagementAction: acting on an engagement the actor can see, for roles
+// with the capability, past the second-factor gate of its matter.
+func engagementAction(capable func(domain.Role) bool) access {
+	return func(w *world, a *actor, o object) verdict {
+		switch {
+		case !w.seesEngagement(a.u, o.engagement):
+			return vHide
+		case !capable(a.u.role):
+			return vDeny
+		case w.gated(a, w.engagements[o.engagement].matter):
+			return vGate
+		}
+		return vAllow
+	}
 }
 
 func vendorAccess(w *world, a *actor, o object) verdict {
@@ -653,6 +754,49 @@ func (m *matrix) rules() map[string]rule {
 	invitationExists := func(w *world, o object) bool { return w.invitations[o.invitation] }
 	outboxExists := func(w *world, o object) bool { return w.outbox[o.outbox] }
 	p := api.Prefix
+	// The vendor registry: the probes would refuse Lexora's approved
+	// subcontractor and acknowledge Bayanihan's open change.
+	var sub, change int64
+	_ = m.db.QueryRowContext(m.ctx, `SELECT id FROM vendor_subcontractors ORDER BY id LIMIT 1`).Scan(&sub)
+	_ = m.db.QueryRowContext(m.ctx, `SELECT id FROM vendor_changes WHERE acknowledged_at = 0 ORDER BY id LIMIT 1`).Scan(&change)
+	if sub == 0 || change == 0 {
+		m.t.Fatalf("the demo has no subcontractor (%d) or open vendor change (%d) for the registry probes", sub, change)
+	}
+	subID, changeID := strconv.FormatInt(sub, 10), strconv.FormatInt(change, 10)
+	personProbe := form("position", "Matrix probe", "nda_signed_on", "2025-01-10", "confidentiality_completed_on", "2025-12-01", "confidentiality_expires_on", "2026-12-01")
+	// Proposing a vendor: the probe would record a proposal of Lexora on the
+	// Greenfield matter (standard: no second-factor gate), supervised by
+	// Marcus; the safe body names work that does not exist.
+	canPropose := canScreen // attorneys and firm administrators
+	var greenfield, lexora, marcus int64
+	for id, x := range m.w.matters {
+		if x.number == "2026-0203" {
+			greenfield = id
+		}
+	}
+	for id, n := range m.w.vendors {
+		if strings.HasPrefix(n, "Lexora") {
+			lexora = id
+		}
+	}
+	for id, u := range m.w.users {
+		if u.name == "Marcus Oyelaran" {
+			marcus = id
+		}
+	}
+	proposeForm := func(service string) body {
+		return form("vendor_id", strconv.FormatInt(lexora, 10), "service", service, "description", probeReason,
+			"supervisor_id", strconv.FormatInt(marcus, 10), "billing_mode", "disbursement", "currency", "USD")
+	}
+	proposeJSON := func(service string) body {
+		return js(fmt.Sprintf(`{"matter_id":%d,"vendor_id":%d,"service":%q,"description":%q,"supervising_attorney_id":%d,"billing_mode":"disbursement"}`,
+			greenfield, lexora, service, probeReason, marcus))
+	}
+	defaultRules := form("mfa_confidential", "on", "cert_highly_confidential", "on", "mfa_highly_confidential", "on", "subs_highly_confidential", "on",
+		"min_score_standard", "0", "min_score_confidential", "0", "min_score_highly_confidential", "70")
+	defaultRulesJSON := js(`{"rules":[{"sensitivity":"standard","require_certification":false,"require_mfa":false,"no_unapproved_subcontractors":false,"min_score":0},` +
+		`{"sensitivity":"confidential","require_certification":false,"require_mfa":true,"no_unapproved_subcontractors":false,"min_score":0},` +
+		`{"sensitivity":"highly_confidential","require_certification":true,"require_mfa":true,"no_unapproved_subcontractors":true,"min_score":70}]}`)
 	return map[string]rule{
 		// The web UI.
 		"GET /{$}":                                  {access: public},
@@ -681,15 +825,28 @@ func (m *matrix) rules() map[string]rule {
 		"POST /matters/{id}/screens": {access: matterAccess(canScreen),
 			safe: form("user_id", strconv.FormatInt(noID, 10), "reason", "x"), probe: form("user_id", target, "reason", probeReason)},
 		"POST /matters/{id}/screens/{user}/remove": {access: screenAccess(canScreen), safe: form(), probe: form("reason", probeReason)},
+		"POST /matters/{id}/engagements":           {access: matterAccess(canPropose), safe: proposeForm("wizardry"), probe: proposeForm("document_review")},
+		"POST /engagements/{id}/open":              {access: engagementAction(canPropose)},
+		"POST /admin/settings/vendor-requirements": {access: admin, safe: form("min_score_standard", "500"), probe: defaultRules},
 		"GET /engagements":                         {access: anyone},
 		"GET /engagements/{id}":                    {access: engagementAccess},
 		"GET /vendors":                             {access: roleIs(firmOrVendor)},
 		"GET /vendors/{id}":                        {access: vendorAccess},
-		"GET /clients":                             {access: roleIs(isFirm)},
-		"GET /account/tokens":                      {access: anyone},
-		"POST /account/tokens":                     {access: anyone, safe: form("name", "")},
-		"POST /account/tokens/{id}/revoke":         {access: tokenAccess(true)},
-		"GET /admin/users":                         {access: admin},
+		"POST /vendors": {access: admin, safe: form("name", "", "country", "US", "currency", "USD"),
+			probe: form("name", "Matrix Probe Vendor", "country", "US", "currency", "USD")},
+		"GET /vendors/{id}/profile":  {access: vendorCapable(canMaintain)},
+		"POST /vendors/{id}/profile": {access: vendorCapable(canMaintain), safe: form("country", "XX"), probe: form("country", "US", "performance_countries", "US")},
+		"POST /vendors/{id}/subcontractors/decision": {access: vendorCapable(canScreen), safe: form("subcontractor_id", subID, "decision", "maybe"),
+			probe: form("subcontractor_id", subID, "decision", "refused", "note", probeReason)},
+		"POST /vendors/{id}/changes/acknowledge":  {access: vendorCapable(canScreen), safe: form("change_id", "0"), probe: form("change_id", changeID)},
+		"GET /vendors/{id}/people/{user}":         {access: personAccess(firmOrVendor)},
+		"POST /vendors/{id}/people/{user}":        {access: personAccess(canMaintain), safe: form("experience_years", "-1"), probe: personProbe},
+		"POST /vendors/{id}/people/{user}/verify": {access: personAccess(canScreen), safe: form("jurisdiction", ""), probe: form("jurisdiction", "Maharashtra and Goa")},
+		"GET /clients":                     {access: roleIs(isFirm)},
+		"GET /account/tokens":              {access: anyone},
+		"POST /account/tokens":             {access: anyone, safe: form("name", "")},
+		"POST /account/tokens/{id}/revoke": {access: tokenAccess(true)},
+		"GET /admin/users":                 {access: admin},
 		"POST /admin/users": {access: admin, safe: form("email", "not-an-email", "name", "X", "role", "staff"),
 			probe: form("email", "matrix.probe@hartwellcrane.example", "name", "Matrix Probe", "role", "staff")},
 		"GET /admin/users/{id}":          {access: adminUser(false)},
@@ -739,10 +896,29 @@ func (m *matrix) rules() map[string]rule {
 		"GET " + p + "/audit-events":                      {access: admin},
 		"GET " + p + "/engagements":                       {access: anyone, filters: map[string]kind{"matter_id": kMatter, "vendor_id": kVendor}},
 		"GET " + p + "/engagements/{id}":                  {access: engagementAccess},
+		"GET " + p + "/matters/{id}/opening-check":        {access: matterAccess(canPropose)},
+		"POST " + p + "/engagements":                      {access: roleIs(canPropose), safe: proposeJSON("wizardry"), probe: proposeJSON("document_review")},
+		"POST " + p + "/engagements/{id}/open":            {access: engagementAction(canPropose)},
+		"GET " + p + "/settings/sensitivity-rules":        {access: admin},
+		"PUT " + p + "/settings/sensitivity-rules":        {access: admin, safe: js(`{"rules":[]}`), probe: defaultRulesJSON},
 		"GET " + p + "/vendors":                           {access: roleIs(firmOrVendor)},
 		"GET " + p + "/vendors/{id}":                      {access: vendorAccess},
-		"GET " + p + "/clients":                           {access: roleIs(isFirm)},
-		"GET " + p + "/users":                             {access: admin},
+		"POST " + p + "/vendors": {access: admin, safe: js(`{"name":"","country":"US","currency":"USD"}`),
+			probe: js(`{"name":"Matrix Probe Vendor","country":"US","currency":"USD"}`)},
+		"GET " + p + "/vendors/{id}/profile": {access: vendorAccess},
+		"PUT " + p + "/vendors/{id}/profile": {access: vendorCapable(canMaintain), safe: js(`{"country":"XX"}`),
+			probe: js(`{"country":"US","performance_countries":["US"]}`)},
+		"POST " + p + "/vendors/{id}/subcontractors/decision": {access: vendorCapable(canScreen), safe: js(fmt.Sprintf(`{"subcontractor_id":%d,"decision":"maybe"}`, sub)),
+			probe: js(fmt.Sprintf(`{"subcontractor_id":%d,"decision":"refused","note":%q}`, sub, probeReason))},
+		"POST " + p + "/vendors/{id}/changes/acknowledge": {access: vendorCapable(canScreen), safe: js(`{"change_id":0}`), probe: js(fmt.Sprintf(`{"change_id":%d}`, change))},
+		"GET " + p + "/vendors/{id}/people":               {access: vendorPeople},
+		"GET " + p + "/vendors/{id}/people/{user_id}":     {access: personAccess(firmOrVendor)},
+		"PUT " + p + "/vendors/{id}/people/{user_id}": {access: personAccess(canMaintain), safe: js(`{"experience_years":-1}`),
+			probe: js(`{"position":"Matrix probe","nda_signed_on":"2025-01-10"}`)},
+		"POST " + p + "/vendors/{id}/people/{user_id}/bar-admissions/verify": {access: personAccess(canScreen), safe: js(`{"jurisdiction":""}`),
+			probe: js(`{"jurisdiction":"Maharashtra and Goa"}`)},
+		"GET " + p + "/clients": {access: roleIs(isFirm)},
+		"GET " + p + "/users":   {access: admin},
 		"POST " + p + "/users": {access: admin, safe: js(`{"email":"not-an-email","name":"X","role":"staff"}`),
 			probe: js(`{"email":"matrix.probe@hartwellcrane.example","name":"Matrix Probe","role":"staff"}`)},
 		"GET " + p + "/users/{id}":          {access: adminUser(false)},
@@ -1224,6 +1400,8 @@ func (m *matrix) checkOracle() {
 
 func (m *matrix) collectRoutes(srv *server.Server) {
 	rules := m.rules()
+	maps.Copy(rules, m.conflictRules())
+	maps.Copy(rules, m.assessmentRules())
 	seen := map[string]bool{}
 	add := func(surface, pattern string, public bool) {
 		seen[pattern] = true
@@ -1263,7 +1441,7 @@ func (m *matrix) collectRoutes(srv *server.Server) {
 		if bad {
 			return
 		}
-		if len(params) > 2 || len(params) == 2 && !(params[0].kind == kMatter && params[1].kind == kScreenUser || params[0].kind == kUser && params[1].kind == kSession) {
+		if !assessmentParams(params) && (len(params) > 2 || len(params) == 2 && !(params[0].kind == kMatter && params[1].kind == kScreenUser || params[0].kind == kUser && params[1].kind == kSession || params[0].kind == kVendor && params[1].kind == kPerson)) {
 			m.t.Errorf("route %q: the authorisation matrix does not know how to combine the parameters %v: teach objectsFor", pattern, params)
 			return
 		}
@@ -1352,6 +1530,28 @@ func (m *matrix) objectsFor(r *route, a *actor) []object {
 				}
 			}
 		}
+	case assessmentParams(r.params):
+		out = append(out, m.assessmentObjects(r)...)
+	case len(r.params) == 2 && first == kVendor:
+		// Every vendor (and none) with every vendor user, an administrator
+		// (not a vendor's person) and nobody.
+		out = append(out, object{label: "nonexistent vendor and person", ref: true, vendor: noID, person: noID})
+		var people []int64
+		for id, u := range w.users {
+			if isVendor(u.role) {
+				people = append(people, id)
+			}
+		}
+		people = append(sortedIDs(people), m.admin.id, noID)
+		for _, vid := range append(keys(w.vendors), noID) {
+			for _, pid := range people {
+				who := "nobody"
+				if u, ok := w.users[pid]; ok {
+					who = u.name
+				}
+				out = append(out, object{label: fmt.Sprintf("vendor %s, person %s", w.vendors[vid], who), vendor: vid, person: pid})
+			}
+		}
 	case len(r.params) == 2 && first == kUser:
 		out = append(out, object{label: "nonexistent user and session", ref: true, user: noID, session: noHandle})
 		handles := slices.Sorted(maps.Keys(w.sessions))
@@ -1409,6 +1609,10 @@ func (m *matrix) objectsFor(r *route, a *actor) []object {
 			for _, id := range keys(w.outbox) {
 				out = append(out, object{label: fmt.Sprintf("message %d", id), outbox: id})
 			}
+		case kParty, kDisclosure, kHit:
+			out = append(out, m.conflictObjects(first)...)
+		case kQuestionnaire:
+			out = append(out, m.questionnaireObjects()...)
 		case kSecret:
 			out = append(out, object{label: "malformed link token", ref: true, secret: "not-a-token"},
 				object{label: "unknown link token", secret: strings.Repeat("A", 43)})

@@ -9,14 +9,16 @@ import (
 )
 
 const engagementCols = `e.id, e.matter_id, e.vendor_id, e.supervising_attorney_id, e.service, e.description, e.stage, e.billing_mode,
-	e.estimated_cost_minor, e.estimated_cost_currency, e.inhouse_estimate_minor, e.inhouse_estimate_currency, e.opened_on, e.closed_on, e.created_at`
+	e.estimated_cost_minor, e.estimated_cost_currency, e.inhouse_estimate_minor, e.inhouse_estimate_currency, e.opened_on, e.closed_on, e.created_at,
+	e.paused_from, e.paused_reason`
 
 // scanEngagement scans engagementCols followed by any extra columns.
 func scanEngagement(r interface{ Scan(...any) error }, extra ...any) (domain.Engagement, error) {
 	var e domain.Engagement
 	var created int64
 	err := r.Scan(append([]any{&e.ID, &e.MatterID, &e.VendorID, &e.SupervisingAttorneyID, &e.Service, &e.Description, &e.Stage, &e.BillingMode,
-		&e.EstimatedCost.Minor, &e.EstimatedCost.Currency, &e.InHouseEstimate.Minor, &e.InHouseEstimate.Currency, &e.OpenedOn, &e.ClosedOn, &created}, extra...)...)
+		&e.EstimatedCost.Minor, &e.EstimatedCost.Currency, &e.InHouseEstimate.Minor, &e.InHouseEstimate.Currency, &e.OpenedOn, &e.ClosedOn, &created,
+		&e.PausedFrom, &e.PausedReason}, extra...)...)
 	e.CreatedAt = fromUS(created)
 	return e, err
 }

@@ -23,6 +23,8 @@ type matterPage struct {
 		UserID int64
 		Reason string
 	}
+	Propose   proposeView // "Propose a vendor" (engagement_open.go)
+	PartyEdit partyEdit   // adding and removing parties and aliases (parties.go)
 }
 
 func (h *Handler) matter(w http.ResponseWriter, r *http.Request) {
@@ -54,6 +56,11 @@ func (h *Handler) renderMatter(w http.ResponseWriter, r *http.Request, status in
 	if formErr != nil {
 		v.Error, v.Field = domain.ErrorMessage(formErr), domain.ErrorField(formErr)
 		v.Form.UserID, v.Form.Reason = userID, reason
+	}
+	v.PartyEdit = partyEditOf(r, u)
+	if v.Propose, err = h.proposal(r, u, v.Matter); err != nil {
+		h.Error(w, r, err)
+		return
 	}
 	h.renderStatus(w, r, status, "matter", v.Matter.Number+" "+v.Matter.Title, v)
 }

@@ -85,6 +85,8 @@ func (h *Handler) engagements(w http.ResponseWriter, r *http.Request) {
 type engagementView struct {
 	app.EngagementView
 	Diligence domain.Diligence
+	Gates     app.EngagementGates // a proposal's opening gates (engagement_open.go)
+	OpenError string              // why opening it was refused
 }
 
 func (h *Handler) engagement(w http.ResponseWriter, r *http.Request) {
@@ -93,51 +95,17 @@ func (h *Handler) engagement(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		var v app.EngagementView
 		if v, err = h.app.Engagement(r.Context(), u, id); err == nil {
-			d := h.app.VendorStatuses([]domain.Vendor{v.Vendor})[0].Diligence
-			h.render(w, r, "engagement", v.Vendor.Name+" on "+v.Matter.Number, engagementView{EngagementView: v, Diligence: d})
+			h.renderEngagement(w, r, http.StatusOK, v, nil) // engagement_open.go: with the opening gates
 			return
 		}
 	}
-	h.Error(w, r, err)
-}
-
-type vendorsView struct {
-	Vendors []app.VendorStatus
-	Next    int64
-}
-
-func (h *Handler) vendors(w http.ResponseWriter, r *http.Request) {
-	u, _ := httpx.User(r)
-	p := page(r)
-	vs, err := h.app.Vendors(r.Context(), u, p)
-	if err != nil {
-		h.Error(w, r, err)
+	if h.personnelBlocked(w, r, err) { // vendors.go: says what to renew
 		return
 	}
-	v := vendorsView{Vendors: h.app.VendorStatuses(vs)}
-	if len(vs) > 0 {
-		v.Next = nextAfter(len(vs), p, vs[len(vs)-1].ID)
-	}
-	h.render(w, r, "vendors", "Vendors", v)
-}
-
-type vendorView struct {
-	app.VendorView
-	Diligence domain.Diligence
-}
-
-func (h *Handler) vendor(w http.ResponseWriter, r *http.Request) {
-	u, _ := httpx.User(r)
-	id, err := pathID(r, "id")
-	if err == nil {
-		var v app.VendorView
-		if v, err = h.app.Vendor(r.Context(), u, id); err == nil {
-			h.render(w, r, "vendor", v.Vendor.Name, vendorView{VendorView: v, Diligence: h.app.VendorStatuses([]domain.Vendor{v.Vendor})[0].Diligence})
-			return
-		}
-	}
 	h.Error(w, r, err)
 }
+
+// The vendor list and vendor page are in vendors.go.
 
 type clientsView struct {
 	Clients []domain.Client

@@ -47,11 +47,17 @@ func navFor(u domain.User, path string) []navItem {
 		if app.Can(u, app.ViewAudit) {
 			items = append(items, navItem{Label: "Audit trail", Href: "/admin/audit"})
 		}
+		if app.Can(u, app.ManageQuestionnaires) {
+			items = append(items, navItem{Label: "Questionnaires", Href: "/admin/questionnaires"})
+		}
 		if app.Can(u, app.ManageSettings) {
 			items = append(items, navItem{Label: "Settings", Href: "/admin/settings"})
 		}
 	case u.Role.IsVendor():
 		items = append(items, navItem{Label: "Engagements", Href: "/engagements"}, navItem{Label: "Our organisation", Href: fmt.Sprintf("/vendors/%d", u.VendorID)})
+		if app.Can(u, app.ManageDisclosures) {
+			items = append(items, navItem{Label: "Conflict disclosures", Href: fmt.Sprintf("/vendors/%d/disclosures", u.VendorID)})
+		}
 	case u.Role.IsClient():
 		items = append(items, navItem{Label: "Matters", Href: "/matters"}, navItem{Label: "Outsourcing", Href: "/engagements"})
 	}
@@ -170,6 +176,12 @@ var funcs = template.FuncMap{
 		}
 		return "muted"
 	},
-	"nextStep": func(s domain.Stage) string { return s.NextStep() },
-	"browser":  browserOf,
+	"nextStep":  func(s domain.Stage) string { return s.NextStep() },
+	"badge":     badgeClass,      // vendors.go
+	"country":   countryLabel,    // vendors.go
+	"expiry":    domain.ExpiryOn, // vendors.go: current, expiring or expired on a day
+	"browser":   browserOf,
+	"percent":   percentOf,      // conflicts.go: a score as a whole percentage
+	"hitClass":  hitStatusClass, // conflicts.go: a conflict hit's status badge
+	"resolving": resolving,      // conflicts.go: what the resolution form of a hit needs
 }

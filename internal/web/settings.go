@@ -13,6 +13,12 @@ type settingsView struct {
 	Roles  []domain.Role
 	Saved  bool
 	Error  string
+	// Rules are the vendor requirements by sensitivity (engagement_open.go
+	// saves them); RulesError and RulesField report a refused change.
+	Rules      []domain.SensitivityRule
+	RulesSaved bool
+	RulesError string
+	RulesField string
 }
 
 // settings shows the firm's security settings to administrators.
@@ -27,7 +33,13 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
 		h.Error(w, r, err)
 		return
 	}
-	h.render(w, r, "settings", "Security settings", settingsView{Policy: p, Roles: domain.Roles, Saved: r.URL.Query().Get("saved") == "1"})
+	rules, err := h.app.SensitivityRules(r.Context(), u)
+	if err != nil {
+		h.Error(w, r, err)
+		return
+	}
+	h.render(w, r, "settings", "Security settings", settingsView{Policy: p, Roles: domain.Roles, Saved: r.URL.Query().Get("saved") == "1",
+		Rules: rules, RulesSaved: r.URL.Query().Get("saved") == "rules"})
 }
 
 // saveSettings replaces the second-factor policy.
@@ -41,7 +53,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 	for _, name := range r.PostForm["mfa_role"] {
 		role, err := domain.ParseRole(name)
 		if err != nil {
-			h.renderStatus(w, r, http.StatusUnprocessableEntity, "settings", "Security settings", settingsView{Policy: p, Roles: domain.Roles, Error: domain.ErrorMessage(err)})
+			h.renderStatus(w, r, http.StatusUnprocessableEntity, "settings", "Security settings", settingsView{Policy: p, Roles: domain.Roles, Error: domain.ErrorMessage(err), Rules: h.currentRules(r, u)})
 			return
 		}
 		p.RequiredRoles = append(p.RequiredRoles, role)
@@ -49,7 +61,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 	p.HighlyConfidential = r.PostFormValue("mfa_highly_confidential") == "on"
 	if err := h.app.SetMFAPolicy(r.Context(), u, p); err != nil {
 		if domain.ErrorCode(err) == domain.EInvalid {
-			h.renderStatus(w, r, http.StatusUnprocessableEntity, "settings", "Security settings", settingsView{Policy: p, Roles: domain.Roles, Error: domain.ErrorMessage(err)})
+			h.renderStatus(w, r, http.StatusUnprocessableEntity, "settings", "Security settings", settingsView{Policy: p, Roles: domain.Roles, Error: domain.ErrorMessage(err), Rules: h.currentRules(r, u)})
 			return
 		}
 		h.Error(w, r, err)

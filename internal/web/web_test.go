@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -21,6 +22,7 @@ import (
 	"github.com/probity/probity/internal/domain"
 	"github.com/probity/probity/internal/httpx"
 	"github.com/probity/probity/internal/server"
+	"github.com/probity/probity/internal/server/servertest"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/testenv"
 	"github.com/probity/probity/internal/web"
@@ -148,11 +150,13 @@ func (s *site) signIn(t *testing.T, email, address string) string {
 func newSite(t *testing.T, e testenv.Engine) *site {
 	t.Helper()
 	s := testenv.OpenStore(t, e)
-	if err := demo.Load(context.Background(), s, time.Now()); err != nil {
+	blobs := servertest.Blobs(t)
+	if err := demo.LoadWith(context.Background(), s, time.Now(), demo.Options{Blobs: blobs}); err != nil {
 		t.Fatalf("demo.Load: %v", err)
 	}
 	log := slog.New(slog.DiscardHandler)
 	a := app.New(s, app.DefaultConfig(), log)
+	a.Blobs = blobs
 	srv, err := server.New(a, server.Config{Version: "test"}, log)
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
@@ -222,13 +226,45 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 		}
 		for _, en := range es {
 			ids["/engagements"] = append(ids["/engagements"], en.ID)
+			cv, err := s.app.EngagementConflicts(ctx, app.Operator, en.ID) // conflict hits (conflicts_test.go)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range cv.Hits {
+				ids["/conflict-hits"] = append(ids["/conflict-hits"], h.ID)
+			}
 		}
 		vs, err := s.app.Vendors(ctx, app.Operator, store.Page{Limit: store.MaxPageSize})
 		if err != nil {
 			t.Fatal(err)
 		}
+		people := map[int64][]int64{} // each vendor's users, for personnel records
 		for _, v := range vs {
 			ids["/vendors"] = append(ids["/vendors"], v.ID)
+			us, err := s.app.Users(ctx, app.Operator, store.UserFilter{VendorID: v.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range us {
+				people[v.ID] = append(people[v.ID], u.ID)
+			}
+		}
+		assessments := map[int64][]int64{} // each vendor's security assessments (assessments_test.go)
+		for _, v := range vs {
+			l, err := s.app.Assessments(ctx, app.Operator, v.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range l.Assessments {
+				assessments[v.ID] = append(assessments[v.ID], a.ID)
+			}
+		}
+		qs, err := s.app.Questionnaires(ctx, app.Operator)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range qs {
+			ids["/admin/questionnaires"] = append(ids["/admin/questionnaires"], q.ID)
 		}
 		cs, err := s.app.Clients(ctx, app.Operator, store.Page{Limit: store.MaxPageSize})
 		if err != nil {
@@ -274,6 +310,32 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 				for _, id := range ids[prefix] {
 					paths = append(paths, prefix+"/"+strconv.FormatInt(id, 10))
 				}
+			case param == "id}/disclosures" && len(ids[prefix]) > 0:
+				for _, id := range ids[prefix] {
+					paths = append(paths, prefix+"/"+strconv.FormatInt(id, 10)+"/disclosures")
+				}
+			case param == "id}/profile" && len(ids[prefix]) > 0:
+				for _, id := range ids[prefix] {
+					paths = append(paths, prefix+"/"+strconv.FormatInt(id, 10)+"/profile")
+				}
+			case param == "id}/assessments" && prefix == "/vendors":
+				for _, id := range ids[prefix] {
+					paths = append(paths, fmt.Sprintf("/vendors/%d/assessments", id))
+				}
+			case param == "id}/assessments/{aid}" && prefix == "/vendors":
+				for v, as := range assessments {
+					for _, a := range as {
+						paths = append(paths, fmt.Sprintf("/vendors/%d/assessments/%d", v, a))
+					}
+				}
+			case param == "id}/assessments/{aid}/evidence/{eid}":
+				// a download, not a page (assessments_test.go)
+			case param == "id}/people/{user}" && prefix == "/vendors":
+				for v, us := range people {
+					for _, u := range us {
+						paths = append(paths, fmt.Sprintf("/vendors/%d/people/%d", v, u))
+					}
+				}
 			case param == "id}/sessions" && len(ids[prefix]) > 0:
 				for _, id := range ids[prefix] {
 					paths = append(paths, prefix+"/"+strconv.FormatInt(id, 10)+"/sessions")
@@ -289,6 +351,14 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 		// detail page for one of it ("/matters/3" renders "matter").
 		pageOf := func(p string) string {
 			p, _, _ = strings.Cut(p, "?")
+			switch { // the vendor registry's pages under a vendor
+			case strings.HasPrefix(p, "/vendors/") && strings.HasSuffix(p, "/profile"):
+				return "vendor-profile"
+			case strings.HasPrefix(p, "/vendors/") && strings.Contains(p, "/people/"):
+				return "person"
+			case p == "/parties/search":
+				return "party-search"
+			}
 			parts := strings.Split(strings.Trim(p, "/"), "/")
 			last := parts[len(parts)-1]
 			if _, err := strconv.ParseInt(last, 10, 64); err == nil && len(parts) > 1 {

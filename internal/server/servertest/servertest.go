@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/probity/probity/internal/app"
+	"github.com/probity/probity/internal/blob"
 	"github.com/probity/probity/internal/demo"
 	"github.com/probity/probity/internal/server"
 	"github.com/probity/probity/internal/store"
@@ -35,12 +36,14 @@ type Demo struct {
 func StartDemo(tb testing.TB, e testenv.Engine) *Demo {
 	tb.Helper()
 	s := testenv.OpenStore(tb, e)
-	if err := demo.Load(context.Background(), s, time.Now()); err != nil {
+	blobs := Blobs(tb)
+	if err := demo.LoadWith(context.Background(), s, time.Now(), demo.Options{Blobs: blobs}); err != nil {
 		tb.Fatalf("demo.Load: %v", err)
 	}
 	logs := &LockedLog{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	a := app.New(s, app.DefaultConfig(), log)
+	a.Blobs = blobs
 	srv, err := server.New(a, server.Config{Version: "test"}, log)
 	if err != nil {
 		tb.Fatalf("server.New: %v", err)
@@ -53,6 +56,21 @@ func StartDemo(tb testing.TB, e testenv.Engine) *Demo {
 		}
 	})
 	return &Demo{URL: ts.URL, App: a, Store: s, Server: srv, Logs: logs}
+}
+
+// Blobs is an encrypted document store in a temporary directory, with a
+// fresh key-encryption key.
+func Blobs(tb testing.TB) *blob.Store {
+	tb.Helper()
+	dir, err := blob.NewDir(tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	kek, err := blob.GenerateKEK()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return blob.New(dir, kek)
 }
 
 // LockedLog is a log destination safe for the server's goroutines.
