@@ -86,7 +86,7 @@ func TestBrowserVendorJourney(t *testing.T) {
 		eleanor.navigateBy(t, "open Meridian", chromedp.Navigate(r.URL+vendorPath))
 		eleanor.navigateBy(t, "open the assessment", chromedp.Click(chromedp.CSS(`#assessments a[href*="/assessments/"]`)))
 		eleanor.do(t, "wait for the decision form", chromedp.WaitVisible(chromedp.CSS("#decision")))
-		shots.save(t, eleanor, "assessment.png", "assessment.png")
+		shots.save(t, eleanor, "assessment.png", "")
 		decision := "approved"
 		if eleanor.eval(t, "critical failure", `document.querySelector('#decision input[value="approved"]').disabled`) {
 			decision = "conditional"

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -118,6 +119,17 @@ func Normalize(name string) Key {
 	return k
 }
 
+// formStarts maps the first word of each legal form to the most words of a
+// form starting with it.
+var formStarts = func() map[string]int {
+	m := map[string]int{}
+	for f := range legalForms {
+		w := strings.Fields(f)
+		m[w[0]] = max(m[w[0]], min(len(w), maxFormWords))
+	}
+	return m
+}()
+
 // legalFormAt reports how many words starting at i form a legal form, and
 // which. A legal form in first place is only recognised before two or more
 // words ("Co Morgan Stanley"), so that "AB Foods" keeps its first word.
@@ -125,7 +137,11 @@ func legalFormAt(words []string, i int) (int, string) {
 	if i == 0 && len(words) < 3 {
 		return 0, ""
 	}
-	for n := maxFormWords; n >= 1; n-- {
+	longest, ok := formStarts[words[i]]
+	if !ok {
+		return 0, "" // most words start no legal form
+	}
+	for n := longest; n >= 1; n-- {
 		if i+n > len(words) {
 			continue
 		}
@@ -140,6 +156,9 @@ func legalFormAt(words []string, i int) (int, string) {
 // anything that is not a letter or digit. "&" becomes the word "and"; an
 // apostrophe joins ("O'Brien" → "obrien").
 func splitWords(name string) []string {
+	if isASCII(name) {
+		return splitASCII(name)
+	}
 	var b strings.Builder
 	rs := []rune(norm.NFKD.String(name))
 	for i := 0; i < len(rs); i++ {
@@ -168,11 +187,48 @@ func splitWords(name string) []string {
 			b.WriteByte(' ')
 		}
 	}
-	words := strings.Fields(b.String())
+	return synonyms(strings.Fields(b.String()))
+}
+
+func synonyms(words []string) []string {
 	for i, w := range words {
 		if r, ok := wordSynonyms[w]; ok {
 			words[i] = r
 		}
 	}
 	return words
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// splitASCII is splitWords for a name in ASCII, which decomposition leaves
+// as it is: the same rules, byte by byte.
+func splitASCII(name string) []string {
+	letter := func(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+	b := make([]byte, 0, len(name)+8)
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '\'' && i+1 < len(name) && (name[i+1] == 's' || name[i+1] == 'S') && (i+2 == len(name) || !letter(name[i+2])):
+			i++ // possessive "'s": McDonald's → mcdonald
+		case c == '\'' || c == '`':
+			// apostrophe: join
+		case c == '&' || c == '+':
+			b = append(b, " and "...)
+		case letter(c):
+			b = append(b, c|0x20)
+		case '0' <= c && c <= '9':
+			b = append(b, c)
+		default:
+			b = append(b, ' ')
+		}
+	}
+	return synonyms(strings.Fields(string(b)))
 }

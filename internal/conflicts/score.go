@@ -119,11 +119,6 @@ func tokenScore(a, b, pa, pb string) (float64, int, int) {
 	if abs(la-lb) > (maxl+2)/3 {
 		return 0, simNone, 0
 	}
-	limit := 2
-	if pa == pb {
-		limit = (maxl + 2) / 3
-	}
-	d, swapped := osaWithin(a, b, limit)
 	allowed := 0
 	switch {
 	case min(la, lb) >= 9:
@@ -131,6 +126,23 @@ func tokenScore(a, b, pa, pb string) (float64, int, int) {
 	case min(la, lb) >= 4:
 		allowed = 1
 	}
+	if pa != pb {
+		// Only a typo can match: at most allowed edits, and one when the
+		// first letters differ. Most pairs of unrelated words stop here,
+		// before (or early in) the edit distance.
+		limit := allowed
+		if a[0] != b[0] {
+			limit = min(limit, 1)
+		}
+		if limit == 0 || abs(la-lb) > limit || genericWords[a] && genericWords[b] {
+			return 0, simNone, 0
+		}
+		if d, swapped := osaWithin(a, b, limit); d <= limit {
+			return typoSim(d, maxl, swapped)
+		}
+		return 0, simNone, 0
+	}
+	d, swapped := osaWithin(a, b, (maxl+2)/3)
 	if genericWords[a] && genericWords[b] {
 		allowed = 0 // "Health" and "Wealth" are different words, not a typo
 	}
@@ -138,16 +150,21 @@ func tokenScore(a, b, pa, pb string) (float64, int, int) {
 		allowed = 1 // two edits including the first letter: "Henderson" / "Anderson"
 	}
 	if d <= allowed {
-		sim := 1 - 0.5*float64(d)/float64(maxl)
-		if d == 1 && swapped {
-			return sim, simSwap, d
-		}
-		return sim, simTypo, d
+		return typoSim(d, maxl, swapped)
 	}
 	if pa == pb && pa != "" && d <= (maxl+2)/3 && endsInVowel(a) == endsInVowel(b) && (d < 3 || shape(a) == shape(b)) {
 		return 0.92, simSound, d
 	}
 	return 0, simNone, 0
+}
+
+// typoSim scores a word pair d edits apart.
+func typoSim(d, maxl int, swapped bool) (float64, int, int) {
+	sim := 1 - 0.5*float64(d)/float64(maxl)
+	if d == 1 && swapped {
+		return sim, simSwap, d
+	}
+	return sim, simTypo, d
 }
 
 func slicesMin(r []int) int {

@@ -151,7 +151,11 @@ func writeReport(b *strings.Builder, order []string, data map[string]sample) {
 		for _, u := range units {
 			others = append(others, fmt.Sprintf("%s %s", human(median(s[u])), u))
 		}
-		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s |\n", name, duration(ns), ratio, strings.Join(others, ", "), tput)
+		label := "`" + name + "`"
+		if n := len(s["ns/op"]); n != runs(data) {
+			label += fmt.Sprintf(" (median of %d)", n) // a family run fewer times
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", label, duration(ns), ratio, strings.Join(others, ", "), tput)
 	}
 }
 

@@ -34,6 +34,21 @@ func TestReportMediansAndRatios(t *testing.T) {
 	}
 }
 
+func TestReportRowsRunFewerTimes(t *testing.T) {
+	order, data, err := parse(strings.NewReader(sampleOutput + "BenchmarkSlow/one-2 \t 10 \t 2000 ns/op\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	writeReport(&b, order, data)
+	out := b.String()
+	for _, want := range []string{"median of 3 runs", "| `Slow/one` (median of 1) | 2.0 µs |", "| `HTTP/sqlite/readyz` | 600.0 µs |"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestMedianEven(t *testing.T) {
 	if m := median([]float64{4, 1, 3, 2}); m != 2.5 {
 		t.Fatalf("median = %v", m)
