@@ -1,0 +1,1 @@
+-- Matters management (strategy notes, import batches).

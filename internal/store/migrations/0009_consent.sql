@@ -1,0 +1,1 @@
+-- Outsourcing disclosures and client consent.
