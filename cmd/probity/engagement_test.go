@@ -105,6 +105,9 @@ func TestOpeningGatesHoldOnEverySurface(t *testing.T) {
 			{"Lapsed Review Co", "2026-0203", domain.GateCurrent, "Approval current"},
 			{"Uncertified Review Co", "2026-0177", domain.GateSensitivity, "Highly confidential matter requirements"},
 			{"Conflicted Review Co", "2026-0203", domain.GateConflicts, "Conflicts cleared"},
+			// Every vendor gate met, but the client has not consented, and the
+			// firm requires consent (the default): no stage change anywhere.
+			{"Good Review Co", "2026-0203", domain.GateConsent, "Client consent"},
 		}
 		for _, c := range cases {
 			v, m := vendors[c.name], matters[c.matter]
@@ -134,6 +137,14 @@ func TestOpeningGatesHoldOnEverySurface(t *testing.T) {
 			})
 		}
 
+		// The consent gate itself, with consent given, is proved in
+		// internal/app, internal/api and internal/web; here the firm switches
+		// the requirement off (through the API, audited) and a vendor meeting
+		// every other gate opens on each surface.
+		adminToken := r.createToken(t, gEleanor, "consent policy", "write")
+		if rp := apiCall(t, bearerClient(t), http.MethodPut, r.URL+"/api/v1/settings/consent", adminToken, `{"required":false}`, nil); rp.StatusCode != http.StatusOK {
+			t.Fatalf("switching the consent requirement off: %d %s", rp.StatusCode, rp.body)
+		}
 		t.Run("a vendor that meets every gate opens on each surface", func(t *testing.T) {
 			good := vendors["Good Review Co"]
 			green := matters["2026-0203"]
@@ -271,8 +282,8 @@ func gatesShown(tb testing.TB, doc *html.Node, sel string) []gateState {
 	for _, li := range htmlQueryAll(tb, root, "ul.gates li.gate") {
 		out = append(out, gateState{key: htmlAttr(li, "data-gate"), state: htmlAttr(li, "data-state"), text: htmlText(li)})
 	}
-	if len(out) != 4 {
-		tb.Fatalf("%s shows %d gates, want 4", sel, len(out))
+	if len(out) != 5 {
+		tb.Fatalf("%s shows %d gates, want 5 (approval, currency, sensitivity, conflicts, consent)", sel, len(out))
 	}
 	return out
 }

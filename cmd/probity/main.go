@@ -65,6 +65,7 @@ func commands() []command {
 		{"vendor", "add vendors to the registry, list and show them (vendor create | list | show)", (*Main).vendor},
 		{"audit", "verify the tamper-evident audit trail and print its head hash (audit verify)", (*Main).audit},
 		{"engagement", "check a vendor's opening gates, propose it for a matter, open the engagement (engagement check | propose | open)", (*Main).engagement},
+		{"import", "import matters or parties from a CSV file, all or nothing (import matters | parties FILE --as EMAIL [--dry-run])", (*Main).importCSV},
 		{"version", "print the version", (*Main).version},
 	}
 }

@@ -69,13 +69,14 @@ func TestOpeningGatesAPI(t *testing.T) {
 		t.Run("the opening check", func(t *testing.T) {
 			var c ogCheck
 			marcus.getJSON(t, fmt.Sprintf("/api/v1/matters/%d/opening-check?vendor_id=%d", green, meridian), &c)
-			if c.GatesMet || len(c.Gates) != 4 || c.Gates[0].Key != domain.GateApproved || c.Gates[0].Met || c.Gates[0].State != "waiting" || c.Sensitivity != "standard" {
+			if c.GatesMet || len(c.Gates) != 5 || c.Gates[0].Key != domain.GateApproved || c.Gates[0].Met || c.Gates[0].State != "waiting" || c.Sensitivity != "standard" {
 				t.Errorf("Meridian on Greenfield: %+v", c)
 			}
 			var ok ogCheck
 			marcus.getJSON(t, fmt.Sprintf("/api/v1/matters/%d/opening-check?vendor_id=%d", green, good.ID), &ok)
-			if !ok.GatesMet {
-				t.Errorf("a vendor meeting every gate: %+v", ok)
+			// Every vendor gate met; the client's consent is asked once it is proposed.
+			if ok.GatesMet || len(ok.Gates) != 5 || ok.Gates[4].Key != domain.GateConsent || ok.Gates[4].State != "waiting" || !ok.Gates[3].Met {
+				t.Errorf("a vendor meeting every vendor gate: %+v", ok)
 			}
 			if e := wantError(t, marcus.get(t, fmt.Sprintf("/api/v1/matters/%d/opening-check", green)), http.StatusUnprocessableEntity, "invalid"); e.Error.Field != "vendor" {
 				t.Errorf("no vendor: field %q", e.Error.Field)
@@ -115,8 +116,38 @@ func TestOpeningGatesAPI(t *testing.T) {
 		t.Run("a vendor meeting every gate opens, once", func(t *testing.T) {
 			r := marcus.send(t, http.MethodPost, "/api/v1/engagements", proposal(good.ID), false)
 			var p ogResult
-			if r.status != http.StatusCreated || json.Unmarshal(r.body, &p) != nil || !p.Check.GatesMet {
+			if r.status != http.StatusCreated || json.Unmarshal(r.body, &p) != nil || p.Check.GatesMet || p.Check.Gates[4].Key != domain.GateConsent {
 				t.Fatalf("propose: %d %s", r.status, r.body)
+			}
+			// Without the client's consent it does not open; the client
+			// consents through the API and then it does.
+			e := wantError(t, marcus.send(t, http.MethodPost, fmt.Sprintf("/api/v1/engagements/%d/open", p.Engagement.ID), nil, false), http.StatusConflict, "gate_closed")
+			if !strings.Contains(e.Error.Message, "Client consent:") {
+				t.Errorf("refusal %q does not name the consent gate", e.Error.Message)
+			}
+			sam := f.as(emailOf(t, "Sam Okafor"))
+			consent := func(a *session, method, path string, body string) (int, string) {
+				var b []byte
+				if body != "" {
+					b = []byte(body)
+				}
+				r := a.send(t, method, fmt.Sprintf("/api/v1/engagements/%d%s", p.Engagement.ID, path), b, false)
+				var v struct {
+					Consent struct {
+						State string `json:"state"`
+					} `json:"consent"`
+				}
+				_ = json.Unmarshal(r.body, &v)
+				return r.status, v.Consent.State
+			}
+			if st, state := consent(marcus, http.MethodPost, "/disclosure/issue", ""); st != http.StatusOK || state != "pending" {
+				t.Fatalf("issue: %d %s", st, state)
+			}
+			if st, _ := consent(sam, http.MethodPost, "/consent", `{"typed_name":"Someone Else"}`); st != http.StatusUnprocessableEntity {
+				t.Errorf("a typed name that is not the client's: %d", st)
+			}
+			if st, state := consent(sam, http.MethodPost, "/consent", `{"typed_name":"SAM OKAFOR"}`); st != http.StatusOK || state != "given" {
+				t.Fatalf("consent: %d %s", st, state)
 			}
 			r = marcus.send(t, http.MethodPost, fmt.Sprintf("/api/v1/engagements/%d/open", p.Engagement.ID), nil, false)
 			var o ogResult

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/probity/probity/internal/app"
 	"github.com/probity/probity/internal/domain"
@@ -91,6 +92,7 @@ type matterDetailJSON struct {
 	matterJSON
 	Parties     []partyJSON      `json:"parties,omitempty"`
 	Engagements []engagementJSON `json:"engagements"`
+	Strategy    *strategyJSON    `json:"strategy,omitempty"` // firm users only (matters_edit.go)
 }
 
 type engagementJSON struct {
@@ -207,6 +209,12 @@ func (h *Handler) getMatter(w http.ResponseWriter, r *http.Request) {
 	conv := engagement(u)
 	for _, e := range v.Engagements {
 		d.Engagements = append(d.Engagements, conv(e))
+	}
+	if v.Strategy != nil {
+		d.Strategy = &strategyJSON{Notes: v.Strategy.Notes, UpdatedBy: v.Strategy.UpdatedByName}
+		if !v.Strategy.UpdatedAt.IsZero() {
+			d.Strategy.UpdatedAt = v.Strategy.UpdatedAt.UTC().Format(time.RFC3339)
+		}
 	}
 	httpx.WriteJSON(w, http.StatusOK, d)
 }

@@ -25,6 +25,9 @@ type MatterView struct {
 	Parties     []domain.Party // firm users only
 	Team        []store.TeamMember
 	Engagements []store.EngagementSummary
+	// Strategy is the matter's case strategy notes: firm users only, nil
+	// for everyone else (matters.go).
+	Strategy *store.Strategy
 }
 
 // Matter returns one matter, or not-found when it is outside the actor's scope.
@@ -54,6 +57,11 @@ func (a *App) Matter(ctx context.Context, actor domain.User, id int64) (MatterVi
 		if v.Parties, err = tx.Parties(ctx, id); err != nil {
 			return err
 		}
+		st, err := tx.MatterStrategy(ctx, id)
+		if err != nil {
+			return err
+		}
+		v.Strategy = &st
 		v.Team, err = tx.Team(ctx, id)
 		return err
 	})

@@ -72,8 +72,9 @@ func (a *App) proposalMatter(ctx context.Context, tx *store.Tx, actor domain.Use
 }
 
 // openingCheck gathers the facts about vendorID and matter m and evaluates
-// the gates, inside tx (the conflict check runs in it).
-func (a *App) openingCheck(ctx context.Context, tx *store.Tx, actor domain.User, m domain.Matter, vendorID int64) (OpeningCheck, error) {
+// the gates, inside tx (the conflict check runs in it). e is the engagement
+// whose client consent counts (nil before a vendor is proposed).
+func (a *App) openingCheck(ctx context.Context, tx *store.Tx, actor domain.User, m domain.Matter, vendorID int64, e *domain.Engagement) (OpeningCheck, error) {
 	c := OpeningCheck{Matter: m}
 	if vendorID <= 0 {
 		return c, domain.Invalid("vendor", "choose a vendor from the registry")
@@ -101,7 +102,11 @@ func (a *App) openingCheck(ctx context.Context, tx *store.Tx, actor domain.User,
 	if err != nil {
 		return c, fmt.Errorf("conflict facts of vendor %d on matter %d: %w", v.ID, m.ID, err)
 	}
-	c.Gates = domain.OpeningGates(domain.DateOf(a.Now()), m, facts, c.Rule, conflicts)
+	consent, err := a.consentFacts(ctx, tx, e)
+	if err != nil {
+		return c, fmt.Errorf("consent facts: %w", err)
+	}
+	c.Gates = domain.OpeningGates(domain.DateOf(a.Now()), m, facts, c.Rule, conflicts, consent)
 	return c, nil
 }
 
@@ -115,7 +120,7 @@ func (a *App) OpeningCheck(ctx context.Context, actor domain.User, matterID, ven
 		if err != nil {
 			return err
 		}
-		c, err = a.openingCheck(ctx, tx, actor, m, vendorID)
+		c, err = a.openingCheck(ctx, tx, actor, m, vendorID, nil)
 		return err
 	})
 	return c, err
@@ -158,7 +163,7 @@ func (a *App) ProposeEngagement(ctx context.Context, actor domain.User, in Engag
 		if err != nil {
 			return err
 		}
-		if p.Check, err = a.openingCheck(ctx, tx, actor, m, in.VendorID); err != nil {
+		if p.Check, err = a.openingCheck(ctx, tx, actor, m, in.VendorID, &e); err != nil {
 			return err
 		}
 		e.Stage = domain.StageProposed
@@ -268,7 +273,7 @@ func (a *App) OpenEngagement(ctx context.Context, actor domain.User, id int64) (
 		if e.Stage != domain.StageProposed {
 			return domain.OpenEngagement(&e, nil, "")
 		}
-		if c, err = a.openingCheck(ctx, tx, actor, m, e.VendorID); err != nil {
+		if c, err = a.openingCheck(ctx, tx, actor, m, e.VendorID, &e); err != nil {
 			return err
 		}
 		if err := domain.OpenEngagement(&e, c.Gates, domain.DateOf(a.Now())); err != nil {
@@ -313,7 +318,7 @@ func (a *App) EngagementGatesOf(ctx context.Context, actor domain.User, id int64
 			return nil
 		}
 		g.CanOpen = Can(actor, ProposeEngagements) && m.Status == "open"
-		g.Check, err = a.openingCheck(ctx, tx, actor, m, e.VendorID)
+		g.Check, err = a.openingCheck(ctx, tx, actor, m, e.VendorID, &e)
 		return err
 	})
 	return g, err

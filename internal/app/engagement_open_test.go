@@ -66,6 +66,11 @@ func newGatesFixture(tb testing.TB, e testenv.Engine) *gatesFixture {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// These tests are about the vendor gates: the firm here does not require
+	// the client's consent. consent_test.go tests that gate with it required.
+	if err := a.SetConsentRequired(context.Background(), people[emEleanor], false); err != nil {
+		tb.Fatal(err)
+	}
 	return f
 }
 

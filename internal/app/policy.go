@@ -102,6 +102,15 @@ const (
 	ManageQuestionnaires Action = "manage_questionnaires"
 )
 
+// ManageMatters is creating and editing matters, importing matters and
+// parties, and writing a matter's case strategy notes: attorneys and firm
+// administrators. Reading strategy notes is for firm users alone.
+const ManageMatters Action = "manage_matters"
+
+// ViewComplianceRecord is reading a matter's compliance record (page, PDF,
+// API): firm users and the matter's client contacts; never vendor users.
+const ViewComplianceRecord Action = "view_compliance_record"
+
 // Can reports whether u may perform a. Objects outside the user's scope are
 // handled by ScopeFor (they answer not-found); Can covers whole capabilities.
 func Can(u domain.User, a Action) bool {
@@ -117,6 +126,10 @@ func Can(u domain.User, a Action) bool {
 		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
 	case ProposeEngagements:
 		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
+	case ManageMatters:
+		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
+	case ViewComplianceRecord:
+		return u.Role.IsFirm() || u.Role.IsClient() && u.ClientID != 0
 	case EditParties, ResolveConflicts:
 		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
 	case SearchParties:

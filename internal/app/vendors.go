@@ -254,6 +254,11 @@ func (a *App) UpdateVendorProfile(ctx context.Context, actor domain.User, id int
 			}
 			flags = append(flags, "subcontractors")
 		}
+		if len(flags) > 0 {
+			if err := a.staleConsentsOnProfileChange(ctx, tx, actor, v, old, in); err != nil {
+				return err
+			}
+		}
 		summary := fmt.Sprintf("updated the profile of %s: %s", v.Name, strings.Join(changed, "; "))
 		if len(flags) > 0 {
 			summary += fmt.Sprintf(" (change to %s flagged to the firm)", strings.Join(flags, " and "))

@@ -196,7 +196,9 @@ func load(ctx context.Context, s *store.Store, now time.Time, opts Options) erro
 		l.registry()
 		l.conflictChecks(day, greenfield)
 		l.gates()
+		l.matters(calloway)
 		l.assessments(day)
+		l.consent()
 		l.history(day, map[string]int64{"calloway": calloway, "ardent": ardent, "greenfield": greenfield, "harbor": harbor})
 		return l.err
 	})

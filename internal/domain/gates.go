@@ -124,6 +124,7 @@ const (
 	GateCurrent     = "current"     // that approval has not lapsed
 	GateSensitivity = "sensitivity" // the vendor meets the matter's sensitivity rule
 	GateConflicts   = "conflicts"   // no conflict hit stands open or blocked
+	// GateConsent (consent.go): the client consented to the current disclosure
 )
 
 // Gate is one opening condition and whether it is met. Why says, when it
@@ -170,14 +171,12 @@ func (g Gate) StateLabel() string {
 //  1. the vendor is approved or conditionally approved (not pending, not rejected);
 //  2. the approval is current: an approval whose last day is today is still current;
 //  3. the vendor meets the rule for the matter's sensitivity;
-//  4. no conflict hit of the vendor on the matter is open or blocked.
-//
-// The client's informed consent to the outsourcing is the next gate; it
-// belongs to the matters capability and is added here, after conflicts, when
-// consent records exist.
-func OpeningGates(today Date, m Matter, v VendorFacts, rule SensitivityRule, c ConflictFacts) []Gate {
+//  4. no conflict hit of the vendor on the matter is open or blocked;
+//  5. the client consented to the current outsourcing disclosure, when the
+//     firm requires consent (consent.go).
+func OpeningGates(today Date, m Matter, v VendorFacts, rule SensitivityRule, c ConflictFacts, consent ConsentFacts) []Gate {
 	name := v.Vendor.Name
-	gs := make([]Gate, 0, 4)
+	gs := make([]Gate, 0, 5)
 
 	approved := Gate{Key: GateApproved, Name: "Vendor approved"}
 	switch v.Vendor.Diligence {
@@ -227,6 +226,7 @@ func OpeningGates(today Date, m Matter, v VendorFacts, rule SensitivityRule, c C
 		conflicts.Why = sentence(conflicts.Details)
 	}
 	gs = append(gs, conflicts)
+	gs = append(gs, consentGate(consent))
 	return gs
 }
 
@@ -341,7 +341,8 @@ func OpenEngagement(e *Engagement, gs []Gate, today Date) error {
 // Pause causes: why an engagement was paused, so that only the event that
 // paused it can resume it.
 const (
-	PauseVendorLapsed = "vendor" // the vendor's approval lapsed or was rejected
+	PauseVendorLapsed = "vendor"  // the vendor's approval lapsed or was rejected
+	PauseConsent      = "consent" // the client revoked their consent
 )
 
 // Pausable reports whether an engagement at stage s is open work that a

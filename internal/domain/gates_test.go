@@ -65,7 +65,7 @@ func TestOpeningGates(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			gs := OpeningGates(today, c.matter, c.facts, RuleFor(rules, c.matter.Sensitivity), c.c)
+			gs := OpeningGates(today, c.matter, c.facts, RuleFor(rules, c.matter.Sensitivity), c.c, ConsentFacts{})
 			keys := []string{}
 			for _, g := range gs {
 				keys = append(keys, g.Key)
@@ -85,8 +85,8 @@ func TestOpeningGates(t *testing.T) {
 					}
 				}
 			}
-			if strings.Join(keys, ",") != "approved,current,sensitivity,conflicts" {
-				t.Errorf("gates %v, want approved, current, sensitivity, conflicts in order", keys)
+			if strings.Join(keys, ",") != "approved,current,sensitivity,conflicts,consent" {
+				t.Errorf("gates %v, want approved, current, sensitivity, conflicts, consent in order", keys)
 			}
 			if GatesMet(gs) != (len(c.want) == 0) {
 				t.Errorf("GatesMet = %v with %d gates expected unmet", GatesMet(gs), len(c.want))
@@ -114,7 +114,7 @@ func TestOpeningGates(t *testing.T) {
 func TestSensitivityRulesAreTheFirms(t *testing.T) {
 	strict := []SensitivityRule{{Sensitivity: SensitivityStandard, RequireCertification: true, MinScore: 50}}
 	v := VendorFacts{Vendor: Vendor{Name: "Keystone", Diligence: DiligenceApproved}, Score: 40}
-	gs := OpeningGates("2026-03-17", Matter{Sensitivity: SensitivityStandard}, v, RuleFor(strict, SensitivityStandard), ConflictFacts{})
+	gs := OpeningGates("2026-03-17", Matter{Sensitivity: SensitivityStandard}, v, RuleFor(strict, SensitivityStandard), ConflictFacts{}, ConsentFacts{})
 	if GatesMet(gs) || !strings.Contains(gs[2].Why, "This matter is standard") || !strings.Contains(gs[2].Why, "Keystone's is 40") {
 		t.Errorf("a stricter standard rule: %+v", gs[2])
 	}

@@ -559,6 +559,9 @@ func canScreen(r domain.Role) bool    { return r == domain.RoleFirmAdmin || r ==
 func firmOrVendor(r domain.Role) bool { return isFirm(r) || isVendor(r) }
 func everyRole(domain.Role) bool      { return true }
 
+// notVendor: firm users and client contacts (the compliance record).
+func notVendor(r domain.Role) bool { return !isVendor(r) }
+
 func canMaintain(r domain.Role) bool {
 	return r == domain.RoleFirmAdmin || r == domain.RoleVendorManager
 }
@@ -822,6 +825,9 @@ func (m *matrix) rules() map[string]rule {
 		"GET /home":                                 {access: anyone},
 		"GET /matters":                              {access: anyone, filters: map[string]kind{"client": kClient}},
 		"GET /matters/{id}":                         {access: matterAccess(everyRole)},
+		// The compliance record: firm users and the matter's client contacts, never vendors.
+		"GET /matters/{id}/compliance":     {access: matterAccess(notVendor)},
+		"GET /matters/{id}/compliance.pdf": {access: matterAccess(notVendor)},
 		"POST /matters/{id}/screens": {access: matterAccess(canScreen),
 			safe: form("user_id", strconv.FormatInt(noID, 10), "reason", "x"), probe: form("user_id", target, "reason", probeReason)},
 		"POST /matters/{id}/screens/{user}/remove": {access: screenAccess(canScreen), safe: form(), probe: form("reason", probeReason)},
@@ -890,6 +896,9 @@ func (m *matrix) rules() map[string]rule {
 		"GET " + p + "/matters":              {access: anyone, filters: map[string]kind{"client_id": kClient}},
 		"GET " + p + "/matters/{id}":         {access: matterAccess(everyRole)},
 		"GET " + p + "/matters/{id}/screens": {access: matterAccess(canScreen)},
+		// The compliance record (web and API rules alike).
+		"GET " + p + "/matters/{id}/compliance": {access: matterAccess(notVendor)},
+
 		"POST " + p + "/matters/{id}/screens": {access: matterAccess(canScreen),
 			safe: js(fmt.Sprintf(`{"user_id":%d,"reason":"x"}`, noID)), probe: js(fmt.Sprintf(`{"user_id":%s,"reason":%q}`, target, probeReason))},
 		"DELETE " + p + "/matters/{id}/screens/{user_id}": {access: screenAccess(canScreen), probe: body{query: "reason=" + url.QueryEscape(probeReason)}},
@@ -1402,6 +1411,8 @@ func (m *matrix) collectRoutes(srv *server.Server) {
 	rules := m.rules()
 	maps.Copy(rules, m.conflictRules())
 	maps.Copy(rules, m.assessmentRules())
+	maps.Copy(rules, m.matterRules())
+	maps.Copy(rules, m.consentRules())
 	seen := map[string]bool{}
 	add := func(surface, pattern string, public bool) {
 		seen[pattern] = true

@@ -186,6 +186,7 @@ func (h *Handler) renderEngagement(w http.ResponseWriter, r *http.Request, statu
 	if openErr != nil {
 		view.OpenError = domain.ErrorMessage(openErr)
 	}
+	view.Consent = h.consentCardOf(r, u, v.Engagement.ID) // consent.go
 	h.renderStatus(w, r, status, "engagement", v.Vendor.Name+" on "+v.Matter.Number, view)
 }
 

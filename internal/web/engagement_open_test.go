@@ -118,7 +118,7 @@ func TestProposeAndOpenOnThePages(t *testing.T) {
 		t.Run("choosing a vendor shows its gates, then the form", func(t *testing.T) {
 			doc := parsePage(t, "matter", s.do(t, http.MethodGet, fmt.Sprintf("%s?vendor=%d", greenPage, s.vendors["Meridian"]), marcus, nil))
 			sec := ogOne(t, "propose section", doc, ogID("propose"))
-			if st := ogGates(sec); st[domain.GateApproved] != "waiting" || st[domain.GateCurrent] != "waiting" || len(st) != 4 {
+			if st := ogGates(sec); st[domain.GateApproved] != "waiting" || st[domain.GateCurrent] != "waiting" || len(st) != 5 {
 				t.Errorf("Meridian's gates on Greenfield: %v", st)
 			}
 			form := ogOne(t, "proposal form", sec, ogID("propose-form"))
@@ -206,7 +206,33 @@ func TestProposeAndOpenOnThePages(t *testing.T) {
 				t.Fatalf("propose: %d", rec.Code)
 			}
 			loc, _ := url.Parse(rec.Header().Get("Location"))
+			// The client's consent is the last gate: the attorney issues the
+			// disclosure, and Greenfield's client contact consents on the page.
 			doc := parsePage(t, "engagement", s.do(t, http.MethodGet, loc.Path, marcus, nil))
+			if st := ogGates(ogOne(t, "gates card", doc, ogID("gates"))); st[domain.GateConsent] != "waiting" || len(elements(doc, ogID("open-form"))) != 0 {
+				t.Fatalf("before consent: %v", st)
+			}
+			ogOne(t, "issue form", doc, ogID("issue-form"))
+			if rec := s.do(t, http.MethodPost, loc.Path+"/disclosure/issue", marcus, url.Values{}); rec.Code != http.StatusSeeOther {
+				t.Fatalf("issue: %d", rec.Code)
+			}
+			sam := s.signIn(t, "sam.okafor@greenfieldcu.example", "192.0.2.65")
+			cdoc := parsePage(t, "client's engagement", s.do(t, http.MethodGet, loc.Path, sam, nil))
+			ogOne(t, "consent form", cdoc, ogID("consent-form"))
+			if !strings.Contains(text(ogOne(t, "disclosure", cdoc, ogID("issued-disclosure"))), "Good Review Co") {
+				t.Errorf("the client does not see the disclosure")
+			}
+			if rec := s.do(t, http.MethodPost, loc.Path+"/consent", sam, url.Values{"answer": {"give"}, "typed_name": {"Someone Else"}}); rec.Code != http.StatusUnprocessableEntity ||
+				!strings.Contains(text(ogOne(t, "consent error", parsePage(t, "refused", rec), ogID("consent-error"))), "type your name") {
+				t.Errorf("a wrong typed name: %d", rec.Code)
+			}
+			if rec := s.do(t, http.MethodPost, loc.Path+"/consent", sam, url.Values{"answer": {"give"}, "typed_name": {"sam okafor"}}); rec.Code != http.StatusSeeOther {
+				t.Fatalf("consent: %d", rec.Code)
+			}
+			doc = parsePage(t, "engagement", s.do(t, http.MethodGet, loc.Path, marcus, nil))
+			if got := text(ogOne(t, "consent state", doc, ogID("consent-state"))); got != domain.ConsentGiven.Label() {
+				t.Errorf("the attorney sees consent %q", got)
+			}
 			for k, st := range ogGates(ogOne(t, "gates card", doc, ogID("gates"))) {
 				if st != "met" {
 					t.Errorf("gate %s is %s", k, st)

@@ -15,6 +15,7 @@ import (
 type matterPage struct {
 	app.MatterView
 	CanScreen  bool
+	CanManage  bool // edit the matter and its strategy notes (matter_edit.go)
 	Screens    []store.ScreenEntry
 	Candidates []domain.User
 	Error      string
@@ -39,7 +40,7 @@ func (h *Handler) renderMatter(w http.ResponseWriter, r *http.Request, status in
 		h.Error(w, r, err)
 		return
 	}
-	v := matterPage{CanScreen: app.Can(u, app.ManageScreens)}
+	v := matterPage{CanScreen: app.Can(u, app.ManageScreens), CanManage: app.Can(u, app.ManageMatters)}
 	if v.MatterView, err = h.app.Matter(r.Context(), u, id); err != nil {
 		h.Error(w, r, err)
 		return

@@ -40,9 +40,10 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 }
 
 type mattersView struct {
-	Matters []store.MatterSummary
-	Query   string
-	Next    int64
+	Matters   []store.MatterSummary
+	Query     string
+	Next      int64
+	CanManage bool // new matter and import (matter_edit.go)
 }
 
 func (h *Handler) matters(w http.ResponseWriter, r *http.Request) {
@@ -55,7 +56,7 @@ func (h *Handler) matters(w http.ResponseWriter, r *http.Request) {
 		h.Error(w, r, err)
 		return
 	}
-	v := mattersView{Matters: ms, Query: q}
+	v := mattersView{Matters: ms, Query: q, CanManage: app.Can(u, app.ManageMatters)}
 	if len(ms) > 0 {
 		v.Next = nextAfter(len(ms), p, ms[len(ms)-1].ID)
 	}
@@ -87,6 +88,7 @@ type engagementView struct {
 	Diligence domain.Diligence
 	Gates     app.EngagementGates // a proposal's opening gates (engagement_open.go)
 	OpenError string              // why opening it was refused
+	Consent   *consentCard        // the client-consent card (consent.go); nil for vendor users
 }
 
 func (h *Handler) engagement(w http.ResponseWriter, r *http.Request) {

@@ -176,12 +176,13 @@ var funcs = template.FuncMap{
 		}
 		return "muted"
 	},
-	"nextStep":  func(s domain.Stage) string { return s.NextStep() },
-	"badge":     badgeClass,      // vendors.go
-	"country":   countryLabel,    // vendors.go
-	"expiry":    domain.ExpiryOn, // vendors.go: current, expiring or expired on a day
-	"browser":   browserOf,
-	"percent":   percentOf,      // conflicts.go: a score as a whole percentage
-	"hitClass":  hitStatusClass, // conflicts.go: a conflict hit's status badge
-	"resolving": resolving,      // conflicts.go: what the resolution form of a hit needs
+	"nextStep":   func(s domain.Stage) string { return s.NextStep() },
+	"badge":      badgeClass,      // vendors.go
+	"country":    countryLabel,    // vendors.go
+	"expiry":     domain.ExpiryOn, // vendors.go: current, expiring or expired on a day
+	"browser":    browserOf,
+	"percent":    percentOf,      // conflicts.go: a score as a whole percentage
+	"splitParas": splitParas,     // consent.go: a text's paragraphs
+	"hitClass":   hitStatusClass, // conflicts.go: a conflict hit's status badge
+	"resolving":  resolving,      // conflicts.go: what the resolution form of a hit needs
 }

@@ -75,7 +75,7 @@ func New(a *app.App, cookies httpx.Cookies, version string) (*Handler, error) {
 }
 
 // pageNames are the templates the handlers render; New checks each exists.
-var pageNames = []string{"assessments", "assessment", "questionnaires", "questionnaire", "signin", "error", "home", "matters", "matter", "engagements", "engagement", "vendors", "vendor", "clients", "users", "audit", "tokens", "signin-mfa", "mfa", "sessions", "settings", "invitations", "invitation", "password-forgot", "password-reset", "user", "outbox", "vendor-profile", "person", "party-search", "disclosures", "conflict-hit"}
+var pageNames = []string{"assessments", "assessment", "questionnaires", "questionnaire", "signin", "error", "home", "matters", "matter", "engagements", "engagement", "vendors", "vendor", "clients", "users", "audit", "tokens", "signin-mfa", "mfa", "sessions", "settings", "invitations", "invitation", "password-forgot", "password-reset", "user", "outbox", "vendor-profile", "person", "party-search", "disclosures", "conflict-hit", "compliance", "matter-form", "matter-import"}
 
 // Route is one entry of the web route table.
 type Route struct {
@@ -110,10 +110,25 @@ func (h *Handler) Routes() []Route {
 		{"GET /home", h.home, false},
 		{"GET /matters", h.matters, false},
 		{"GET /matters/{id}", h.matter, false},
+		{"GET /matters/{id}/compliance", h.compliance, false},
+		{"GET /matters/{id}/compliance.pdf", h.compliancePDF, false},
+		{"GET /matters/new", h.newMatter, false},
+		{"POST /matters", h.createMatter, false},
+		{"GET /matters/{id}/edit", h.editMatterForm, false},
+		{"POST /matters/{id}/edit", h.updateMatter, false},
+		{"POST /matters/{id}/strategy", h.saveStrategy, false},
+		{"GET /matters/import", h.importForm, false},
+		{"POST /matters/import", h.importCSV, false},
 		{"POST /matters/{id}/screens", h.addScreen, false},
 		{"POST /matters/{id}/screens/{user}/remove", h.removeScreen, false},
 		{"POST /matters/{id}/engagements", h.proposeEngagement, false},
 		{"POST /engagements/{id}/open", h.openEngagement, false},
+		{"POST /engagements/{id}/disclosure", h.saveDisclosure, false},
+		{"GET /engagements/{id}/disclosure.pdf", h.disclosureLetter, false},
+		{"POST /engagements/{id}/disclosure/issue", h.issueDisclosure, false},
+		{"POST /engagements/{id}/consent", h.answerConsent, false},
+		{"POST /engagements/{id}/consent/revoke", h.revokeConsent, false},
+		{"POST /engagements/{id}/consent/record", h.recordConsent, false},
 		{"POST /admin/settings/vendor-requirements", h.saveVendorRequirements, false},
 		{"GET /engagements", h.engagements, false},
 		{"GET /engagements/{id}", h.engagement, false},

@@ -336,6 +336,16 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 						paths = append(paths, fmt.Sprintf("/vendors/%d/people/%d", v, u))
 					}
 				}
+			case param == "id}/edit" && prefix == "/matters": // matter_edit.go
+				for _, id := range ids[prefix] {
+					paths = append(paths, fmt.Sprintf("/matters/%d/edit", id))
+				}
+			case param == "id}/compliance" && prefix == "/matters": // compliance.go
+				for _, id := range ids[prefix] {
+					paths = append(paths, fmt.Sprintf("/matters/%d/compliance", id))
+				}
+			case param == "id}/compliance.pdf", param == "id}/disclosure.pdf":
+				// a download, not a page (compliance_test.go)
 			case param == "id}/sessions" && len(ids[prefix]) > 0:
 				for _, id := range ids[prefix] {
 					paths = append(paths, prefix+"/"+strconv.FormatInt(id, 10)+"/sessions")
@@ -358,6 +368,10 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 				return "person"
 			case p == "/parties/search":
 				return "party-search"
+			case p == "/matters/new" || strings.HasPrefix(p, "/matters/") && strings.HasSuffix(p, "/edit"):
+				return "matter-form"
+			case p == "/matters/import":
+				return "matter-import"
 			}
 			parts := strings.Split(strings.Trim(p, "/"), "/")
 			last := parts[len(parts)-1]

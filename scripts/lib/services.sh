@@ -2,7 +2,7 @@
 # them: Go on PATH, Chromium, and a PostgreSQL server (an existing one, or a
 # throwaway cluster removed on exit). Sourced by scripts/test and
 # scripts/bench, which set REPO and cd there first, then call setup_chromium
-# and setup_postgres.
+# (and setup_pdftotext) and setup_postgres.
 
 # ---------------------------------------------------------------------------
 # Basics
@@ -105,6 +105,42 @@ setup_chromium() {
     ver="$("$bin" --version 2>/dev/null | head -n1 || true)"
     CHROMIUM_DESC="$bin${ver:+ ($ver)}"
     info "using $CHROMIUM_DESC"
+}
+
+# ---------------------------------------------------------------------------
+# pdftotext (Debian poppler-utils): reads generated PDFs back in tests
+# ---------------------------------------------------------------------------
+PDFTOTEXT_DESC="none (PDF read-back tests skip)"
+
+setup_pdftotext() {
+    heading "pdftotext"
+    local bin=""
+    if [[ -n "${PROBITY_TEST_PDFTOTEXT:-}" ]]; then
+        bin="$PROBITY_TEST_PDFTOTEXT"
+        [[ -x "$bin" ]] || die "PROBITY_TEST_PDFTOTEXT=$bin is not an executable file"
+    elif ! bin="$(command -v pdftotext)"; then
+        bin=""
+        if is_root && command -v apt-get >/dev/null 2>&1; then
+            info "pdftotext not found; installing the Debian package poppler-utils"
+            apt_install poppler-utils || warn "apt-get install poppler-utils failed"
+            bin="$(command -v pdftotext)" || bin=""
+        fi
+    fi
+
+    if [[ -z "$bin" ]]; then
+        if is_ci; then
+            die "pdftotext not found and could not be installed (CI=true). Install the 'poppler-utils' package or set PROBITY_TEST_PDFTOTEXT."
+        fi
+        warn "pdftotext not found: PDF read-back tests will be skipped. Install 'poppler-utils' or set PROBITY_TEST_PDFTOTEXT."
+        unset PROBITY_TEST_PDFTOTEXT
+        return 0
+    fi
+
+    export PROBITY_TEST_PDFTOTEXT="$bin"
+    local ver
+    ver="$("$bin" -v 2>&1 | head -n1 || true)"
+    PDFTOTEXT_DESC="$bin${ver:+ ($ver)}"
+    info "using $PDFTOTEXT_DESC"
 }
 
 # ---------------------------------------------------------------------------

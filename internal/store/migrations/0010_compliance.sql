@@ -1,1 +1,1 @@
--- Compliance record.
+-- Compliance record: no schema of its own; the record (app/compliance.go) is read from what the other parts store.
