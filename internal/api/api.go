@@ -10,7 +10,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 
 	"github.com/probity/probity/internal/app"
 	"github.com/probity/probity/internal/domain"
@@ -232,13 +231,8 @@ func byID[T, J any](do func(ctx context.Context, u domain.User, id int64) (T, er
 	}
 }
 
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, domain.NotFound("object")
-	}
-	return id, nil
-}
+// pathID reads the {id} of the path.
+func pathID(r *http.Request) (int64, error) { return httpx.PathID(r, "id") }
 
 // maxBody bounds a JSON request body.
 const maxBody = 1 << 20

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"github.com/probity/probity/internal/server/servertest"
 	"io"
 	"maps"
 	"net/http"
@@ -16,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/probity/probity/internal/server/servertest"
 
 	"github.com/probity/probity/internal/api"
 	"github.com/probity/probity/internal/app"

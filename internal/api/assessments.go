@@ -201,19 +201,8 @@ func assessmentPath(r *http.Request) (vendorID, id int64, err error) {
 	if vendorID, err = pathID(r); err != nil {
 		return
 	}
-	id, err = strconv.ParseInt(r.PathValue("aid"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, 0, domain.NotFound("assessment")
-	}
-	return vendorID, id, nil
-}
-
-func pathNamed(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, domain.NotFound("object")
-	}
-	return id, nil
+	id, err = httpx.PathID(r, "aid")
+	return vendorID, id, err
 }
 
 // answer runs an assessment request and writes the assessment as it now is.
@@ -359,7 +348,7 @@ func (h *Handler) decideAssessment(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) remediationDone(w http.ResponseWriter, r *http.Request) {
 	h.answer(w, r, http.StatusOK, func(u domain.User, vendorID, id int64) error {
-		rid, err := pathNamed(r, "rid")
+		rid, err := httpx.PathID(r, "rid")
 		if err != nil {
 			return err
 		}
@@ -369,7 +358,7 @@ func (h *Handler) remediationDone(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) reviewEvidence(w http.ResponseWriter, r *http.Request) {
 	h.answer(w, r, http.StatusOK, func(u domain.User, vendorID, id int64) error {
-		eid, err := pathNamed(r, "eid")
+		eid, err := httpx.PathID(r, "eid")
 		if err != nil {
 			return err
 		}
@@ -453,7 +442,7 @@ func (h *Handler) downloadEvidence(w http.ResponseWriter, r *http.Request) {
 	vendorID, id, err := assessmentPath(r)
 	var eid int64
 	if err == nil {
-		eid, err = pathNamed(r, "eid")
+		eid, err = httpx.PathID(r, "eid")
 	}
 	var f app.EvidenceFile
 	if err == nil {
@@ -464,11 +453,8 @@ func (h *Handler) downloadEvidence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := f.Evidence.Document
-	w.Header().Set("Content-Type", d.ContentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.Filename}))
-	w.Header().Set("Content-Length", strconv.Itoa(len(f.Content)))
 	w.Header().Set("Digest", "sha-256="+d.SHA256)
-	_, _ = w.Write(f.Content)
+	httpx.WriteDownload(w, d.ContentType, d.Filename, f.Content)
 }
 
 // Questionnaires.

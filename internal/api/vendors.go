@@ -332,11 +332,8 @@ func personIDs(r *http.Request) (int64, int64, error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	uid, err := strconv.ParseInt(r.PathValue("user_id"), 10, 64)
-	if err != nil || uid <= 0 {
-		return 0, 0, domain.NotFound("personnel record")
-	}
-	return id, uid, nil
+	uid, err := httpx.PathID(r, "user_id")
+	return id, uid, err
 }
 
 func (h *Handler) listPersonnel(w http.ResponseWriter, r *http.Request) {

@@ -9,7 +9,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"log/slog"
+	"mime"
 	"net/http"
+	"strconv"
 
 	"github.com/probity/probity/internal/domain"
 )
@@ -145,4 +147,24 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// PathID reads a positive integer path value; anything else answers not
+// found, exactly as an id that does not exist.
+func PathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, domain.NotFound("object")
+	}
+	return id, nil
+}
+
+// WriteDownload sends content as an attachment named filename. Downloads of
+// client material are never cached.
+func WriteDownload(w http.ResponseWriter, contentType, filename string, content []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
+	w.Header().Set("Content-Length", strconv.Itoa(len(content)))
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(content)
 }

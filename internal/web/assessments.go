@@ -366,11 +366,7 @@ func (h *Handler) downloadEvidence(w http.ResponseWriter, r *http.Request) {
 
 // serveDocument sends a document as a download, with its sniffed type.
 func serveDocument(w http.ResponseWriter, d domain.Document, content []byte) {
-	w.Header().Set("Content-Type", d.ContentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.Filename}))
-	w.Header().Set("Content-Length", strconv.Itoa(len(content)))
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(content)
+	httpx.WriteDownload(w, d.ContentType, d.Filename, content)
 }
 
 func (h *Handler) reviewEvidence(w http.ResponseWriter, r *http.Request) {

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"mime"
 	"net/http"
-	"strconv"
 
 	"github.com/probity/probity/internal/app"
 	"github.com/probity/probity/internal/httpx"
@@ -38,9 +36,5 @@ func (h *Handler) compliancePDF(w http.ResponseWriter, r *http.Request) {
 		h.Error(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(b)
+	httpx.WriteDownload(w, "application/pdf", name, b)
 }

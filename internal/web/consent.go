@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -138,9 +137,5 @@ func (h *Handler) disclosureLetter(w http.ResponseWriter, r *http.Request) {
 		h.Error(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(b)
+	httpx.WriteDownload(w, "application/pdf", name, b)
 }

@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/probity/probity/internal/app"
@@ -247,13 +246,7 @@ func (h *Handler) static(w http.ResponseWriter, r *http.Request) {
 }
 
 // pathID reads a positive integer path value; anything else is not found.
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, domain.NotFound("page")
-	}
-	return id, nil
-}
+func pathID(r *http.Request, name string) (int64, error) { return httpx.PathID(r, name) }
 
 // safeNext keeps post-sign-in redirects on this site. Control characters are
 // refused outright: browsers strip tabs and newlines from a Location, so
