@@ -90,24 +90,19 @@ type EngagementView struct {
 	Conflicts *ConflictsView
 }
 
+// Header is the summary the engagement pages' tabs show.
+func (v EngagementView) Header() store.EngagementSummary { return v.Engagement }
+
 // Engagement returns one engagement within the actor's scope.
 func (a *App) Engagement(ctx context.Context, actor domain.User, id int64) (EngagementView, error) {
 	var v EngagementView
-	s := ScopeFor(actor)
 	all := store.Scope{All: true}
 	err := a.Store.Read(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Engagement(ctx, s, id); err != nil {
+		var err error
+		if v.Engagement, err = a.engagementHeader(ctx, tx, actor, id); err != nil {
 			return err
 		}
-		list, err := tx.ListEngagements(ctx, all, store.EngagementFilter{Page: store.Page{AfterID: id - 1, Limit: 1}})
-		if err != nil || len(list) == 0 {
-			return domain.NotFound("engagement")
-		}
-		v.Engagement = list[0]
 		if v.Matter, err = tx.Matter(ctx, all, v.Engagement.MatterID); err != nil {
-			return err
-		}
-		if err := a.confidentialGate(ctx, tx, actor, v.Matter); err != nil {
 			return err
 		}
 		if actor.Role.IsVendor() { // a lapsed NDA or training keeps a vendor's person out of engagement work

@@ -1,20 +1,12 @@
 package app
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
-	"path"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
-	"github.com/probity/probity/internal/blob"
 	"github.com/probity/probity/internal/domain"
 	"github.com/probity/probity/internal/store"
 )
@@ -31,97 +23,6 @@ type EvidenceUpload struct {
 	Filename    string
 	ClaimedType string    // the Content-Type the client sent, if any
 	Body        io.Reader // read once, to its end
-}
-
-// evidenceTypes are the kinds of file accepted as evidence, by sniffed type.
-var evidenceTypes = map[string]string{
-	"application/pdf": "a PDF document",
-	"image/png":       "a PNG image",
-	"image/jpeg":      "a JPEG image",
-	"text/plain":      "a plain-text file",
-}
-
-// extensionTypes are the file-name extensions accepted, and the type each claims.
-var extensionTypes = map[string]string{".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".txt": "text/plain"}
-
-// describeType names a sniffed type for people.
-func describeType(t string) string {
-	if d, ok := evidenceTypes[t]; ok {
-		return d
-	}
-	switch {
-	case t == "text/html":
-		return "a web page (HTML)"
-	case strings.HasPrefix(t, "image/"):
-		return "an image of another kind (" + t + ")"
-	case t == "application/zip" || t == "application/x-gzip" || t == "application/x-rar-compressed":
-		return "a compressed archive"
-	case t == "application/octet-stream":
-		return "a file of unrecognised content"
-	}
-	return "a file of type " + t
-}
-
-// sniff decides a file's type from its first bytes, as the browser would
-// (http.DetectContentType), with a stricter check for PDF: the content must
-// start with the PDF signature.
-func sniff(head []byte) string {
-	t, _, _ := strings.Cut(http.DetectContentType(head), ";")
-	if t == "application/pdf" && !bytes.HasPrefix(head, []byte("%PDF-")) {
-		return "application/octet-stream"
-	}
-	return t
-}
-
-// cleanFilename keeps the base name of what the client sent, without
-// control characters, at most 200 characters.
-func cleanFilename(name string) (string, error) {
-	name = strings.ReplaceAll(name, "\\", "/")
-	name = path.Base(strings.TrimSpace(name))
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' {
-			return -1
-		}
-		return r
-	}, name)
-	if name == "" || name == "." || name == "/" {
-		return "", domain.Invalid("file", "choose a file to upload")
-	}
-	if utf8.RuneCountInString(name) > 200 {
-		return "", domain.Invalid("file", "the file name must be at most 200 characters")
-	}
-	return name, nil
-}
-
-// checkedReader passes the content through while checking what sniffing
-// the first bytes cannot: a plain-text file holds no NUL bytes, and a PDF
-// ends with its end-of-file marker (checked by pdfComplete after the read).
-type checkedReader struct {
-	r    io.Reader
-	text bool
-	tail []byte // the last bytes read
-}
-
-var errBinaryText = errors.New("binary content in a text file")
-
-func (c *checkedReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	if c.text && bytes.IndexByte(p[:n], 0) >= 0 {
-		return n, errBinaryText
-	}
-	c.tail = append(c.tail, p[:n]...)
-	if len(c.tail) > 2048 {
-		c.tail = append(c.tail[:0], c.tail[len(c.tail)-1024:]...)
-	}
-	return n, err
-}
-
-func (c *checkedReader) pdfComplete() bool {
-	t := c.tail
-	if len(t) > 1024 {
-		t = t[len(t)-1024:]
-	}
-	return bytes.Contains(t, []byte("%%EOF"))
 }
 
 // UploadEvidence stores a file for a control of the vendor's assessment in
@@ -145,54 +46,11 @@ func (a *App) UploadEvidence(ctx context.Context, actor domain.User, vendorID, i
 	if err != nil {
 		return ev, err
 	}
-	if a.Blobs == nil {
-		return ev, domain.Errorf(domain.EUnavailable, "document storage is not configured on this server")
-	}
-	name, err := cleanFilename(up.Filename)
+	doc, err := a.sealUpload(ctx, Upload{Filename: up.Filename, ClaimedType: up.ClaimedType, Body: up.Body}, evidenceKinds, a.Config.MaxUpload)
 	if err != nil {
 		return ev, err
 	}
-	ext := strings.ToLower(path.Ext(name))
-	extType, ok := extensionTypes[ext]
-	if !ok {
-		return ev, domain.Invalid("file", "evidence must be a PDF, PNG, JPEG or plain-text file (.pdf, .png, .jpg, .txt); %q is not one of those", name)
-	}
-	br := bufio.NewReaderSize(up.Body, 4096)
-	head, err := br.Peek(512)
-	if err != nil && err != io.EOF {
-		return ev, fmt.Errorf("read the upload: %w", err)
-	}
-	if len(head) == 0 {
-		return ev, domain.Invalid("file", "%s is empty", name)
-	}
-	got := sniff(head)
-	if _, ok := evidenceTypes[got]; !ok {
-		return ev, domain.Invalid("file", "%s is %s; evidence must be a PDF, PNG, JPEG or plain-text file", name, describeType(got))
-	}
-	if got != extType {
-		return ev, domain.Invalid("file", "this file says %s but is %s: rename it or upload the right file", ext, describeType(got))
-	}
-	claimed, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(up.ClaimedType)), ";")
-	if claimed == "image/jpg" {
-		claimed = "image/jpeg"
-	}
-	if claimed != "" && claimed != "application/octet-stream" && claimed != got {
-		return ev, domain.Invalid("file", "this file was sent as %s but is %s", claimed, describeType(got))
-	}
-	cr := &checkedReader{r: br, text: got == "text/plain"}
-	sealed, err := a.Blobs.Put(ctx, cr, a.Config.MaxUpload)
-	switch {
-	case errors.Is(err, blob.ErrTooLarge):
-		return ev, domain.Invalid("file", "%s is larger than the %s limit", name, formatBytes(a.Config.MaxUpload))
-	case errors.Is(err, errBinaryText):
-		return ev, domain.Invalid("file", "%s starts like plain text but holds binary content", name)
-	case err != nil:
-		return ev, err
-	}
-	if got == "application/pdf" && !cr.pdfComplete() {
-		a.dropBlob(ctx, sealed.Key)
-		return ev, domain.Invalid("file", "%s starts like a PDF but is not a complete PDF document", name)
-	}
+	doc.Kind, doc.UploadedBy = "evidence", actor.ID
 	err = a.Store.Write(ctx, func(tx *store.Tx) error {
 		ref, err := a.uploadTarget(ctx, tx, actor, vendorID, id)
 		if err != nil {
@@ -201,8 +59,6 @@ func (a *App) UploadEvidence(ctx context.Context, actor domain.User, vendorID, i
 		if control, err = uploadControl(ctx, tx, ref, up.ControlKey); err != nil {
 			return err
 		}
-		doc := domain.Document{Kind: "evidence", Filename: name, ContentType: got, Size: sealed.Size, SHA256: sealed.SHA256,
-			StorageKey: sealed.Key, WrappedKey: sealed.WrappedKey, KEKID: sealed.KEKID, UploadedBy: actor.ID}
 		if err := tx.CreateDocument(ctx, &doc, a.Now()); err != nil {
 			return err
 		}
@@ -216,10 +72,10 @@ func (a *App) UploadEvidence(ctx context.Context, actor domain.User, vendorID, i
 		}
 		ev.Document.UploaderName = actor.Name
 		return a.audit(ctx, tx, actor, Record{Action: "assessment.evidence_upload", ObjectType: "assessment", ObjectID: id,
-			Summary: fmt.Sprintf("attached %q (%s, %s) to question %s of %s's security assessment", name, describeType(got), formatBytes(sealed.Size), control.Key, ref.Vendor.Name)})
+			Summary: fmt.Sprintf("attached %q (%s, %s) to question %s of %s's security assessment", doc.Filename, describeType(doc.ContentType), formatBytes(doc.Size), control.Key, ref.Vendor.Name)})
 	})
 	if err != nil {
-		a.dropBlob(ctx, sealed.Key)
+		a.dropBlob(ctx, doc.StorageKey)
 		return domain.Evidence{}, err
 	}
 	return ev, nil
@@ -320,19 +176,9 @@ func (a *App) openDocument(ctx context.Context, d domain.Document) ([]byte, erro
 	if a.Blobs == nil {
 		return nil, domain.Errorf(domain.EUnavailable, "document storage is not configured on this server")
 	}
-	b, err := a.Blobs.ReadAll(ctx, blob.Sealed{Key: d.StorageKey, Size: d.Size, SHA256: d.SHA256, WrappedKey: d.WrappedKey, KEKID: d.KEKID})
-	switch {
-	case err == nil:
-		return b, nil
-	case errors.Is(err, blob.ErrNotFound):
-		a.Log.Error("document file missing", slog.Int64("document", d.ID), slog.String("key", d.StorageKey))
-		return nil, domain.Errorf(domain.EUnavailable, "the file of %q is missing from document storage; restore the blob directory from a backup", d.Filename)
-	case errors.Is(err, blob.ErrWrongKey):
-		a.Log.Error("document key cannot be unwrapped", slog.Int64("document", d.ID), slog.String("kek", d.KEKID), slog.Any("err", err))
-		return nil, domain.Errorf(domain.EUnavailable, "%q was sealed with key %s, which is not the key this server has: check --key-file", d.Filename, d.KEKID)
-	case errors.Is(err, blob.ErrCorrupt):
-		a.Log.Error("document failed its integrity check", slog.Int64("document", d.ID), slog.Any("err", err))
-		return nil, domain.Errorf(domain.EUnavailable, "%q failed its integrity check (the stored file was altered or damaged); restore it from a backup", d.Filename)
+	b, err := a.Blobs.ReadAll(ctx, sealedOf(d))
+	if err != nil {
+		return nil, a.documentError(d, err)
 	}
-	return nil, err
+	return b, nil
 }

@@ -111,6 +111,27 @@ const ManageMatters Action = "manage_matters"
 // API): firm users and the matter's client contacts; never vendor users.
 const ViewComplianceRecord Action = "view_compliance_record"
 
+// Engagement work after opening. SuperviseEngagements is the firm's side:
+// the communication plan and kickoff, briefings, approving the statement of
+// work and change orders, deadlines, releasing approved work and closing
+// (attorneys and firm administrators). WorkOnEngagements is messages and
+// matter documents (firm users, and vendor users on engagements they are
+// assigned to: the scope keeps them there). LeadVendorTeam is the vendor's
+// side: confirming the kickoff, the team's members, approving the statement
+// of work and certifying return or destruction (vendor managers).
+// RecordTime and SubmitDeliverables are vendor users' work.
+// ReviewDeliverables is the supervision no one else may do: attorneys only,
+// never a vendor user or a non-lawyer (the use case keeps it to the
+// engagement's supervising attorney).
+const (
+	SuperviseEngagements Action = "supervise_engagements"
+	WorkOnEngagements    Action = "work_on_engagements"
+	LeadVendorTeam       Action = "lead_vendor_team"
+	RecordTime           Action = "record_time"
+	SubmitDeliverables   Action = "submit_deliverables"
+	ReviewDeliverables   Action = "review_deliverables"
+)
+
 // Can reports whether u may perform a. Objects outside the user's scope are
 // handled by ScopeFor (they answer not-found); Can covers whole capabilities.
 func Can(u domain.User, a Action) bool {
@@ -126,6 +147,16 @@ func Can(u domain.User, a Action) bool {
 		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
 	case ProposeEngagements:
 		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
+	case SuperviseEngagements:
+		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
+	case WorkOnEngagements:
+		return u.Role.IsFirm() || u.Role.IsVendor() && u.VendorID != 0
+	case LeadVendorTeam:
+		return u.Role == domain.RoleVendorManager && u.VendorID != 0
+	case RecordTime, SubmitDeliverables:
+		return u.Role.IsVendor() && u.VendorID != 0
+	case ReviewDeliverables:
+		return u.Role == domain.RoleAttorney
 	case ManageMatters:
 		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
 	case ViewComplianceRecord:

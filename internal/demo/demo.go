@@ -199,6 +199,11 @@ func load(ctx context.Context, s *store.Store, now time.Time, opts Options) erro
 		l.matters(calloway)
 		l.assessments(day)
 		l.consent()
+		// Engagement work, in the order the gates open (one file each):
+		l.communicationPlans(day)  // engagement_communication.go: plans, kickoffs, briefings, acknowledgements
+		l.statementsOfWork(day)    // engagement_sow.go: SOWs, change orders, deadlines, time entries
+		l.engagementDocuments(day) // engagement_documents.go: documents and messages
+		l.deliverables(day)        // engagement_deliverables.go: deliverables, reviews, releases, closing records
 		l.history(day, map[string]int64{"calloway": calloway, "ardent": ardent, "greenfield": greenfield, "harbor": harbor})
 		return l.err
 	})

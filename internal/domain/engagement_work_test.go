@@ -1,0 +1,45 @@
+package domain
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestStageAllowsOpensActivitiesInOrder walks every activity through every
+// stage: an activity opens at its stage and stays open after it, is closed
+// before it with the gate the engagement waits on now, and paused and
+// closed engagements allow only what they must.
+func TestStageAllowsOpensActivitiesInOrder(t *testing.T) {
+	for act := range activityLabel {
+		for _, s := range Stages {
+			err := StageAllows(s, act)
+			var want bool
+			switch s {
+			case StageClosed:
+				want = act == ActivityCertify
+			case StagePaused:
+				want = act == ActivityMessage || act == ActivityReview || act == ActivityClose || act == ActivityCommunication
+			default:
+				want = act != ActivityCertify && stageOrder[s] >= stageOrder[firstStage[act]]
+			}
+			if (err == nil) != want {
+				t.Errorf("StageAllows(%s, %s) = %v, want allowed=%v", s, act, err, want)
+			}
+			if err != nil && ErrorCode(err) != EGateClosed {
+				t.Errorf("StageAllows(%s, %s) code %s, want gate_closed", s, act, ErrorCode(err))
+			}
+		}
+	}
+	// The error names the gate the engagement waits on now, not the last one.
+	err := StageAllows(StageCommunication, ActivityTime)
+	if err == nil || !strings.Contains(err.Error(), "communication plan") {
+		t.Errorf("time during communication: %v, want the communication gate named", err)
+	}
+	err = StageAllows(StageSOW, ActivityDeliverable)
+	if err == nil || !strings.Contains(err.Error(), "statement of work must be approved") {
+		t.Errorf("deliverable during SOW: %v, want the SOW gate named", err)
+	}
+	if StageAllows(StageActive, "nonsense") == nil {
+		t.Error("an unknown activity was allowed")
+	}
+}

@@ -1,0 +1,1 @@
+-- Engagement work: the communication plan, kickoff confirmations, responsibility allocation, briefings and acknowledgements.

@@ -1,0 +1,1 @@
+-- Engagement work: the statement of work, its work items and change orders, deadlines, time entries and calendar feed tokens.

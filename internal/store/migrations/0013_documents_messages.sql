@@ -1,0 +1,1 @@
+-- Engagement work: engagement documents and threaded messages with attachments and mentions.

@@ -1,0 +1,1 @@
+-- Engagement work: deliverables, their versions, the supervising attorney's reviews, releases to the client, destruction certificates and evaluations.
