@@ -49,6 +49,18 @@ type Config struct {
 	// the encrypted documents are kept (default <data>/blobs). documents.go.
 	KeyFile string
 	BlobDir string
+	// KEK is the key-encryption key itself (hex or base64; PROBITY_KEK or
+	// PROBITY_KEK_FILE), instead of a key file; RetiredKeyFiles are older
+	// keys kept to open documents until `probity keys rotate` has rewrapped
+	// them. BlobStore is "" (the directory) or an s3:// URL, with
+	// S3AccessKey/S3SecretKey. MaxDocumentSize limits matter documents and
+	// attachments. documents.go and keys.go.
+	KEK             string
+	RetiredKeyFiles string
+	BlobStore       string
+	S3AccessKey     string
+	S3SecretKey     string
+	MaxDocumentSize string
 
 	sources map[string]string
 }
@@ -79,6 +91,12 @@ var settings = []setting{
 	{"smtp-ca", "PROBITY_SMTP_CA", "", "PEM file of CA certificates to trust for the mail server, besides the system's", false, func(c *Config) *string { return &c.SMTPCA }},
 	{"key-file", "PROBITY_KEY_FILE", "", "file holding the key-encryption key of stored documents (32 bytes as hex or base64); empty: <data>/keys/probity.kek, generated on first start. Back it up apart from the database: without it no document can be read", false, func(c *Config) *string { return &c.KeyFile }},
 	{"blob-dir", "PROBITY_BLOB_DIR", "", "directory of the encrypted documents; empty: <data>/blobs", false, func(c *Config) *string { return &c.BlobDir }},
+	{"kek", "PROBITY_KEK", "", "the key-encryption key itself, 32 bytes as hex or base64, instead of --key-file (better: PROBITY_KEK_FILE; never on the command line)", true, func(c *Config) *string { return &c.KEK }},
+	{"retired-key-files", "PROBITY_RETIRED_KEY_FILES", "", "older key-encryption key files (comma-separated) that still open documents until `probity keys rotate` has rewrapped them", false, func(c *Config) *string { return &c.RetiredKeyFiles }},
+	{"blob-store", "PROBITY_BLOB_STORE", "", "where encrypted documents are kept: empty for the directory --blob-dir, or s3://bucket[/prefix]?endpoint=http://host:port&region=REGION for an S3-compatible store", false, func(c *Config) *string { return &c.BlobStore }},
+	{"s3-access-key", "PROBITY_S3_ACCESS_KEY", "", "access key of the S3-compatible store (better: PROBITY_S3_ACCESS_KEY_FILE)", true, func(c *Config) *string { return &c.S3AccessKey }},
+	{"s3-secret-key", "PROBITY_S3_SECRET_KEY", "", "secret key of the S3-compatible store (better: PROBITY_S3_SECRET_KEY_FILE)", true, func(c *Config) *string { return &c.S3SecretKey }},
+	{"max-document-size", "PROBITY_MAX_DOCUMENT_SIZE", "2GiB", "largest matter document or message attachment accepted: bytes, or with KiB, MiB or GiB", false, func(c *Config) *string { return &c.MaxDocumentSize }},
 	{"smtp-insecure", "PROBITY_SMTP_INSECURE", "false", "allow plaintext SMTP, without credentials, to a mail server on this machine (tests and development only)", false, func(c *Config) *string { return &c.SMTPInsecure }},
 }
 
@@ -141,6 +159,9 @@ func (m *Main) resolve(fs *flag.FlagSet, c *Config) error {
 		return err
 	}
 	if err := checkMail(c); err != nil {
+		return err
+	}
+	if err := checkDocuments(c); err != nil { // documents.go
 		return err
 	}
 	if _, err := httpx.ParseProxies(c.TrustedProxies); err != nil {
@@ -236,7 +257,10 @@ func (m *Main) config(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "%-10s = %s\n", "engine", eng)
 	kek, _ := kekFile(c)
-	fmt.Fprintf(m.Stdout, "%-10s = key file %s (the key itself is never shown), blobs in %s\n", "documents", kek, blobDir(c))
+	if c.KEK != "" {
+		kek = "PROBITY_KEK"
+	}
+	fmt.Fprintf(m.Stdout, "%-10s = key %s (the key itself is never shown), blobs in %s\n", "documents", kek, blobPlace(c))
 	return nil
 }
 

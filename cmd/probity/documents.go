@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/probity/probity/internal/app"
@@ -29,12 +31,71 @@ func blobDir(c *Config) string {
 	return filepath.Join(c.Data, "blobs")
 }
 
-// openBlobs opens the encrypted document store: the key-encryption key from
-// --key-file, or from <data>/keys/probity.kek, generated there on first
-// start; documents in --blob-dir, or <data>/blobs. A named key file that
-// does not exist is an error, never replaced by a new key: a new key cannot
-// open the documents sealed with the old one.
+// openBlobs opens the encrypted document store. The key-encryption key
+// comes from PROBITY_KEK (or PROBITY_KEK_FILE), else --key-file, else
+// <data>/keys/probity.kek, generated there on first start; --retired-key-files
+// adds older keys that still open documents until a rotation has rewrapped
+// them. Documents go to --blob-store (an s3:// URL) or to the directory
+// --blob-dir (<data>/blobs). A named key file that does not exist is an
+// error, never replaced by a new key: a new key cannot open the documents
+// sealed with the old one.
 func (m *Main) openBlobs(c *Config, log *slog.Logger) (*blob.Store, error) {
+	kek, err := m.loadKEK(c, log)
+	if err != nil {
+		return nil, err
+	}
+	var retired []*blob.KEK
+	for _, f := range splitList(c.RetiredKeyFiles) {
+		k, err := blob.LoadKEKFile(f)
+		if err != nil {
+			return nil, usageError("--retired-key-files: " + err.Error())
+		}
+		retired = append(retired, k)
+	}
+	var backend blob.Backend
+	if c.BlobStore != "" {
+		sc, err := blob.ParseS3URL(c.BlobStore)
+		if err != nil {
+			return nil, usageError("--blob-store: " + err.Error())
+		}
+		sc.AccessKey, sc.SecretKey = c.S3AccessKey, c.S3SecretKey
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		s3, err := blob.NewS3(ctx, sc)
+		if err != nil {
+			return nil, err
+		}
+		backend = s3
+		log.Info("documents: encrypted at rest", slog.String("blob_store", sc.String()), slog.String("key_id", kek.ID()))
+	} else {
+		dir, err := blob.NewDir(blobDir(c))
+		if err != nil {
+			return nil, err
+		}
+		backend = dir
+		log.Info("documents: encrypted at rest", slog.String("blob_dir", dir.Root()), slog.String("key_id", kek.ID()))
+	}
+	s := blob.New(backend, kek)
+	if len(retired) > 0 {
+		s = s.WithRetired(retired...)
+		_, ids := s.KEKIDs()
+		log.Info("documents: retired keys still open older documents until they are rewrapped", slog.Any("retired_key_ids", ids))
+	}
+	return s, nil
+}
+
+// loadKEK reads the configured key-encryption key (see openBlobs).
+func (m *Main) loadKEK(c *Config, log *slog.Logger) (*blob.KEK, error) {
+	if c.KEK != "" {
+		if c.KeyFile != "" {
+			return nil, usageError("set either PROBITY_KEK or --key-file, not both")
+		}
+		k, err := blob.ParseKEK([]byte(c.KEK))
+		if err != nil {
+			return nil, usageError("PROBITY_KEK: " + err.Error())
+		}
+		return k, nil
+	}
 	path, explicit := kekFile(c)
 	kek, err := blob.LoadKEKFile(path)
 	switch {
@@ -54,12 +115,69 @@ func (m *Main) openBlobs(c *Config, log *slog.Logger) (*blob.Store, error) {
 	default:
 		return nil, errors.New("cannot read the key-encryption key: " + err.Error())
 	}
-	dir, err := blob.NewDir(blobDir(c))
-	if err != nil {
-		return nil, err
+	return kek, nil
+}
+
+// blobPlace says where documents are kept, for `probity config`.
+func blobPlace(c *Config) string {
+	if c.BlobStore != "" {
+		if sc, err := blob.ParseS3URL(c.BlobStore); err == nil {
+			return sc.String()
+		}
+		return "(an invalid --blob-store)"
 	}
-	log.Info("documents: encrypted at rest", slog.String("blob_dir", dir.Root()), slog.String("key_id", kek.ID()))
-	return blob.New(dir, kek), nil
+	return blobDir(c)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// parseSize reads "2GiB", "500MiB", "64KiB" or a number of bytes.
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)/mult {
+		return 0, errors.New("give a size such as 2GiB, 500MiB or a number of bytes (at most 1 TiB)")
+	}
+	return n * mult, nil
+}
+
+// checkDocuments validates the document settings.
+func checkDocuments(c *Config) error {
+	if _, err := parseSize(c.MaxDocumentSize); err != nil {
+		return usageError("--max-document-size: " + err.Error())
+	}
+	if c.BlobStore != "" {
+		if _, err := blob.ParseS3URL(c.BlobStore); err != nil {
+			return usageError("--blob-store: " + err.Error())
+		}
+		if c.S3AccessKey == "" || c.S3SecretKey == "" {
+			return usageError("--blob-store s3://… needs PROBITY_S3_ACCESS_KEY and PROBITY_S3_SECRET_KEY (or their *_FILE)")
+		}
+	}
+	if c.KEK != "" {
+		if _, err := blob.ParseKEK([]byte(c.KEK)); err != nil {
+			return usageError("PROBITY_KEK: " + err.Error())
+		}
+	}
+	return nil
 }
 
 // reminderPoll is how often serve looks for approvals nearing their end.

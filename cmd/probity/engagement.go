@@ -50,8 +50,14 @@ func (m *Main) startPauseCheck(ctx context.Context, a *app.App, log *slog.Logger
 }
 
 func (m *Main) engagement(ctx context.Context, args []string) error {
+	if len(args) > 0 && closingSubs[args[0]] != "" { // closing.go
+		return m.engagementClosing(ctx, args)
+	}
+	if len(args) > 0 && communicationSubs[args[0]] != "" { // communication.go
+		return m.engagementCommunication(ctx, args)
+	}
 	if len(args) == 0 || (args[0] != "check" && args[0] != "propose" && args[0] != "open") {
-		fmt.Fprint(m.Stderr, engagementUsage)
+		fmt.Fprint(m.Stderr, engagementUsage+"\n"+closingUsage+communicationUsage)
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
 			return nil
 		}

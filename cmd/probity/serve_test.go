@@ -648,7 +648,7 @@ func TestServe(t *testing.T) {
 				switch {
 				case en.VendorName == "Keystone Review LLC":
 					keystone = en.ID
-				case strings.HasPrefix(en.VendorName, "Lexora") && en.MatterNumber == "2026-0142":
+				case strings.HasPrefix(en.VendorName, "Lexora") && en.MatterNumber == "2026-0142" && lexora == 0: // the document review, the first
 					lexora = en.ID
 				}
 			}

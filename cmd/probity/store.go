@@ -43,6 +43,9 @@ func (m *Main) newApp(s *store.Store, c *Config) *app.App {
 	a.Now = m.Now
 	a.Config.Mail.BaseURL = c.PublicURL // serve falls back to its listen address
 	a.Config.Mail.Delivery = c.SMTPURL != ""
+	if n, err := parseSize(c.MaxDocumentSize); err == nil { // documents.go; checked by resolve
+		a.Config.MaxDocument = n
+	}
 	if c.OIDCIssuer != "" {
 		a.OIDC = auth.NewOIDC(auth.OIDCConfig{Issuer: c.OIDCIssuer, ClientID: c.OIDCClientID, ClientSecret: c.OIDCClientSecret,
 			RedirectURL: strings.TrimRight(c.PublicURL, "/") + "/auth/oidc/callback"}, m.Now)

@@ -50,7 +50,8 @@ func TestComplianceRecordAPI(t *testing.T) {
 			st := map[string]string{}
 			for _, o := range e.Obligations {
 				st[o.Key] = o.State
-				if o.State == "gap" && o.Status != "Not recorded" {
+				// A gap is nothing recorded; a briefing gap names who has not acknowledged.
+				if o.State == "gap" && o.Status != "Not recorded" && !(o.Key == "briefing" && strings.Contains(o.Status, "not acknowledged by")) {
 					t.Errorf("%s %s: a gap says %q", e.Engagement.VendorName, o.Key, o.Status)
 				}
 				if o.Facts == nil {

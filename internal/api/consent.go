@@ -1,6 +1,10 @@
 package api
 
 import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"time"
 
@@ -49,6 +53,10 @@ type clientConsentJSON struct {
 	AnsweredAt       *time.Time `json:"answered_at,omitempty"`
 	RevokedAt        *time.Time `json:"revoked_at,omitempty"`
 	StaleReason      string     `json:"stale_reason,omitempty"`
+	// EvidenceURL downloads the attached evidence of an answer recorded
+	// outside Probity; EvidenceFile is its name.
+	EvidenceURL  string `json:"evidence_url,omitempty"`
+	EvidenceFile string `json:"evidence_file,omitempty"`
 }
 
 func clientConsentOut(c domain.Consent) clientConsentJSON {
@@ -58,6 +66,10 @@ func clientConsentOut(c domain.Consent) clientConsentJSON {
 	}
 	j := clientConsentJSON{State: state, Label: c.State.Label(), Version: c.Version, DisclosureSHA256: c.DisclosureSHA256, ClientName: c.ClientName,
 		RecordedBy: c.RecordedByName, Evidence: c.Evidence, TypedName: c.TypedName, Address: c.Address, StaleReason: c.StaleReason}
+	if c.EvidenceDocumentID != 0 {
+		j.EvidenceURL = fmt.Sprintf("%s/engagements/%d/consents/%d/evidence", Prefix, c.EngagementID, c.ID)
+		j.EvidenceFile = c.EvidenceFilename
+	}
 	if !c.AnsweredAt.IsZero() {
 		at := c.AnsweredAt
 		j.AnsweredAt = &at
@@ -158,13 +170,16 @@ func (h *Handler) revokeConsent(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// recordConsent records an answer given outside Probity: JSON, or a
+// multipart form whose fields (answer, evidence, typed_name) come before
+// the evidence file, streamed into the blob store.
 func (h *Handler) recordConsent(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Answer    string `json:"answer"` // given or declined
 		Evidence  string `json:"evidence"`
 		TypedName string `json:"typed_name"`
 	}
-	h.consentCall(w, r, &in, func(u domain.User, id int64) error {
+	record := func(u domain.User, id int64, file *app.Upload) error {
 		var give bool
 		switch in.Answer {
 		case "given":
@@ -176,9 +191,47 @@ func (h *Handler) recordConsent(w http.ResponseWriter, r *http.Request) {
 			}
 			return domain.Invalid("answer", "say whether the client consented (given) or declined (declined)")
 		}
-		_, err := h.app.RecordConsent(r.Context(), u, id, app.RecordedConsent{Give: give, Evidence: in.Evidence, TypedName: in.TypedName})
+		_, err := h.app.RecordConsent(r.Context(), u, id, app.RecordedConsent{Give: give, Evidence: in.Evidence, TypedName: in.TypedName, File: file})
+		return err
+	}
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "multipart/form-data" {
+		h.consentCall(w, r, &in, func(u domain.User, id int64) error { return record(u, id, nil) })
+		return
+	}
+	h.consentCall(w, r, nil, func(u domain.User, id int64) error {
+		err := httpx.StreamForm(w, r, h.app.Config.MaxUpload, "file", func(f httpx.FormPart) error {
+			in.Answer, in.Evidence, in.TypedName = f.Fields["answer"], f.Fields["evidence"], f.Fields["typed_name"]
+			var up *app.Upload
+			if f.File != nil {
+				up = &app.Upload{Filename: f.File.FileName(), ClaimedType: f.File.Header.Get("Content-Type"), Body: f.File}
+			}
+			return record(u, id, up)
+		})
+		if errors.Is(err, httpx.ErrUploadTooLarge) {
+			return domain.Invalid("file", "the file is larger than the %d MiB limit", h.app.Config.MaxUpload>>20)
+		}
 		return err
 	})
+}
+
+// consentEvidence downloads the evidence attached to a recorded consent.
+func (h *Handler) consentEvidence(w http.ResponseWriter, r *http.Request) {
+	u, _ := httpx.User(r)
+	id, err := pathID(r)
+	var cid int64
+	if err == nil {
+		cid, err = httpx.PathID(r, "cid")
+	}
+	if err == nil {
+		var doc domain.Document
+		var rc io.ReadCloser
+		if doc, rc, err = h.app.ConsentEvidence(r.Context(), u, id, cid); err == nil {
+			defer rc.Close()
+			httpx.StreamDownload(w, r, doc.ContentType, doc.Filename, doc.Size, rc)
+			return
+		}
+	}
+	httpx.WriteJSONError(w, r, err)
 }
 
 type consentPolicyJSON struct {

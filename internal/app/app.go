@@ -28,6 +28,9 @@ type Config struct {
 	Accounts   AccountConfig // invitations and password resets (invitations.go)
 	// MaxUpload is the largest document accepted, in bytes (evidence.go).
 	MaxUpload int64
+	// MaxDocument is the largest matter document or message attachment
+	// accepted, in bytes (engagement_documents.go).
+	MaxDocument int64
 }
 
 // DefaultConfig is what a firm gets unless it configures otherwise.
@@ -44,6 +47,7 @@ func DefaultConfig() Config {
 		Mail:            DefaultMailConfig(),
 		Accounts:        DefaultAccountConfig(),
 		MaxUpload:       20 << 20,
+		MaxDocument:     2 << 30,
 	}
 }
 

@@ -143,11 +143,25 @@ func (a *App) complianceRecord(ctx context.Context, tx *store.Tx, actor domain.U
 		if err != nil {
 			return r, err
 		}
-		er.Obligations = append(er.Obligations, dd, cc, co,
-			notYetRecorded("briefing", "Briefing acknowledgements", "the vendor's people acknowledging the matter briefing"),
-			notYetRecorded("supervision", "Supervision reviews", "the supervising attorney's reviews of the vendor's work"),
+		bo, err := a.briefingObligation(ctx, tx, e.Engagement)
+		if err != nil {
+			return r, err
+		}
+		so, err := supervisionObligation(ctx, tx, e.Engagement)
+		if err != nil {
+			return r, err
+		}
+		er.Obligations = append(er.Obligations, dd, cc, co, bo,
+			so, // reviews.go
 			notYetRecorded("audits", "Audits", "audits of the vendor's work and safeguards on this matter"),
 			notYetRecorded("billing", "Billing treatment", "how the vendor's work is billed to the client (fee or disbursement, at cost or marked up)"))
+		if e.Stage == domain.StageClosed { // closing.go
+			clo, err := closingObligation(ctx, tx, e.Engagement, r.ForClient)
+			if err != nil {
+				return r, err
+			}
+			er.Obligations = append(er.Obligations, clo)
+		}
 		r.Engagements = append(r.Engagements, er)
 	}
 	return r, nil

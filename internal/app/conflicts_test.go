@@ -40,7 +40,7 @@ func newConflictWorld(t *testing.T, e testenv.Engine) *conflictWorld {
 	}
 	for _, x := range es {
 		switch {
-		case x.MatterID == w.calloway && x.VendorID == w.lexora:
+		case x.MatterID == w.calloway && x.VendorID == w.lexora && w.lexoraOnCalloway == 0: // the first: the document review
 			w.lexoraOnCalloway = x.ID
 		case x.MatterID == w.calloway && x.VendorID == w.meridian:
 			w.meridianOnCalloway = x.ID

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -479,27 +480,62 @@ type RecordedConsent struct {
 	Give      bool
 	Evidence  string // where the answer is: "signed letter of 3 March, filed in the DMS as 2026-0142/88"
 	TypedName string // optional: the name the client signed with
+	// File is the evidence itself (the signed letter, the client's email
+	// saved as PDF or text), optional; sealed like every document.
+	File *Upload
 }
 
 // RecordConsent records, for an attorney, the client's answer to the
 // pending disclosure given outside Probity, with evidence.
+//
+// The evidence is described in words and may also be attached as a file.
+// Everything is checked before the file is sealed, the file is sealed
+// before the transaction, and if the transaction fails the sealed file is
+// removed: a refused answer leaves neither a row nor a file.
 func (a *App) RecordConsent(ctx context.Context, actor domain.User, id int64, in RecordedConsent) (domain.Consent, error) {
 	var c domain.Consent
-	err := a.Store.Write(ctx, func(tx *store.Tx) error {
+	evidence := strings.TrimSpace(in.Evidence)
+	if evidence == "" && in.File != nil && strings.TrimSpace(in.File.Filename) != "" {
+		evidence = "the attached " + strings.TrimSpace(in.File.Filename)
+	}
+	typed := strings.TrimSpace(in.TypedName)
+	check := func(tx *store.Tx) (domain.Engagement, domain.Matter, error) {
 		e, m, err := a.attorneyEngagement(ctx, tx, actor, id)
+		if err != nil {
+			return e, m, err
+		}
+		if c, err = a.pendingConsent(ctx, tx, e); err != nil {
+			return e, m, err
+		}
+		if evidence == "" || utf8.RuneCountInString(evidence) > 1000 {
+			return e, m, domain.Invalid("evidence", "say where the client's answer is recorded (a signed letter, an email), or attach it — at most 1000 characters")
+		}
+		if utf8.RuneCountInString(typed) > 200 {
+			return e, m, domain.Invalid("typed_name", "the name can be at most 200 characters")
+		}
+		return e, m, nil
+	}
+	if err := a.Store.Read(ctx, func(tx *store.Tx) error { _, _, err := check(tx); return err }); err != nil {
+		return c, err
+	}
+	var doc domain.Document
+	if in.File != nil {
+		var err error
+		if doc, err = a.sealUpload(ctx, *in.File, evidenceKinds, a.Config.MaxUpload); err != nil {
+			return c, err
+		}
+		doc.Kind, doc.UploadedBy = "consent_evidence", actor.ID
+	}
+	err := a.Store.Write(ctx, func(tx *store.Tx) error {
+		e, m, err := check(tx)
 		if err != nil {
 			return err
 		}
-		if c, err = a.pendingConsent(ctx, tx, e); err != nil {
-			return err
-		}
-		evidence := strings.TrimSpace(in.Evidence)
-		if evidence == "" || utf8.RuneCountInString(evidence) > 1000 {
-			return domain.Invalid("evidence", "say where the client's answer is recorded (a signed letter, an email) — at most 1000 characters")
-		}
-		typed := strings.TrimSpace(in.TypedName)
-		if utf8.RuneCountInString(typed) > 200 {
-			return domain.Invalid("typed_name", "the name can be at most 200 characters")
+		if doc.StorageKey != "" {
+			if err := tx.CreateDocument(ctx, &doc, a.Now()); err != nil {
+				return err
+			}
+			c.EvidenceDocumentID, c.EvidenceFilename = doc.ID, doc.Filename
 		}
 		c.State = domain.ConsentDeclined
 		if in.Give {
@@ -508,7 +544,52 @@ func (a *App) RecordConsent(ctx context.Context, actor domain.User, id int64, in
 		c.RecordedBy, c.RecordedByName, c.Evidence, c.TypedName, c.Address, c.AnsweredAt = actor.ID, actor.Name, evidence, typed, metaOf(ctx).Address, a.Now()
 		return a.recordAnswer(ctx, tx, actor, e, m, c, "recorded that the client (outside Probity)")
 	})
-	return c, err
+	if err != nil {
+		if doc.StorageKey != "" {
+			a.dropBlob(ctx, doc.StorageKey)
+		}
+		return domain.Consent{}, err
+	}
+	return c, nil
+}
+
+// ConsentEvidence opens the file attached to a consent recorded outside
+// Probity, for firm users who see the engagement and the matter's client
+// contact (never a vendor user); the download is audited. consentID names
+// the consent (any of the engagement's, current or past).
+func (a *App) ConsentEvidence(ctx context.Context, actor domain.User, id, consentID int64) (domain.Document, io.ReadCloser, error) {
+	var doc domain.Document
+	err := a.Store.Write(ctx, func(tx *store.Tx) error {
+		// The consent is looked up first: one that is not the engagement's
+		// is not found, whatever gate the engagement has.
+		cs, err := tx.Consents(ctx, id)
+		if err != nil {
+			return err
+		}
+		var c domain.Consent
+		for _, x := range cs {
+			if x.ID == consentID {
+				c = x
+			}
+		}
+		if c.ID == 0 || c.EvidenceDocumentID == 0 {
+			return domain.NotFound("consent evidence")
+		}
+		e, m, err := a.consentEngagement(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		if doc, err = tx.Document(ctx, c.EvidenceDocumentID); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, actor, Record{Action: "consent.evidence_download", ObjectType: "engagement", ObjectID: e.ID, MatterID: m.ID,
+			Summary: fmt.Sprintf("opened %q, the evidence of the client's answer to version %d of the disclosure on %s", doc.Filename, c.Version, m.Number)})
+	})
+	if err != nil {
+		return doc, nil, err
+	}
+	rc, err := a.openDocumentStream(ctx, doc)
+	return doc, rc, err
 }
 
 // RevokeConsent withdraws the client's consent: the client contact only.

@@ -557,9 +557,9 @@ func TestHighlyConfidentialNeedsSecondFactor(t *testing.T) {
 		eleanor := p["eleanor.hartwell@hartwellcrane.example"]
 		ardent, calloway := m["2026-0177"], m["2026-0142"]
 		withMFA := app.WithMeta(ctx, app.Meta{MFA: true})
-		es, err := a.Engagements(ctx, app.Operator, store.EngagementFilter{MatterID: ardent})
+		es, err := a.Engagements(ctx, app.Operator, store.EngagementFilter{MatterID: ardent, VendorID: maria.VendorID})
 		if err != nil || len(es) != 1 {
-			t.Fatalf("Ardent's engagements: %v, %v", es, err)
+			t.Fatalf("Bayanihan's engagements on Ardent: %v, %v", es, err)
 		}
 		eng := es[0].ID
 

@@ -60,6 +60,7 @@ type Sealed struct {
 type Store struct {
 	backend Backend
 	kek     *KEK
+	retired map[string]*KEK // older KEKs that still open documents (keyring.go)
 	segment int
 }
 
@@ -112,7 +113,20 @@ func (s *Store) Put(ctx context.Context, r io.Reader, limit int64) (Sealed, erro
 	if err != nil {
 		return Sealed{}, err
 	}
-	if err := s.backend.Put(ctx, key, sr); err != nil {
+	// Sealing runs in a goroutine of its own, ahead of the backend's
+	// writing, through a pipe: the two overlap instead of taking turns.
+	pr, pw := io.Pipe()
+	sealed := make(chan struct{})
+	go func() {
+		defer close(sealed)
+		_, err := io.CopyBuffer(pw, sr, make([]byte, 128<<10))
+		_ = pw.CloseWithError(err)
+	}()
+	err = s.backend.Put(ctx, key, pr)
+	_ = pr.CloseWithError(errors.New("blob: the backend stopped reading"))
+	<-sealed
+	sr.finish()
+	if err != nil {
 		if errors.Is(err, ErrTooLarge) {
 			return Sealed{}, ErrTooLarge
 		}
@@ -127,10 +141,7 @@ func (s *Store) Put(ctx context.Context, r io.Reader, limit int64) (Sealed, erro
 // ErrCorrupt from Read. Callers that must not act on unverified content read
 // to EOF before using it (ReadAll does).
 func (s *Store) Open(ctx context.Context, d Sealed) (io.ReadCloser, error) {
-	if d.KEKID != "" && d.KEKID != s.kek.ID() {
-		return nil, fmt.Errorf("%w (the document was sealed with key %s; the configured key is %s)", ErrWrongKey, d.KEKID, s.kek.ID())
-	}
-	dek, err := s.kek.unwrap(d.WrappedKey, d.Key)
+	dek, err := s.unwrap(d)
 	if err != nil {
 		return nil, err
 	}

@@ -92,6 +92,13 @@ type sealReader struct {
 	sum     hash.Hash
 	done    bool
 	err     error
+	// The SHA-256 of the plaintext is computed by a goroutine of its own,
+	// beside the sealing: free holds the plaintext buffers not in use,
+	// toHash those waiting to be hashed; finish ends the goroutine.
+	free     chan []byte
+	toHash   chan []byte
+	hashed   chan struct{}
+	finished bool
 }
 
 func newSealReader(src io.Reader, dek []byte, segment int, limit int64) (*sealReader, error) {
@@ -112,9 +119,30 @@ func newSealReader(src io.Reader, dek []byte, segment int, limit int64) (*sealRe
 	header = binary.BigEndian.AppendUint32(header, uint32(segment))
 	header = append(header, prefix...)
 	s := &sealReader{src: bufio.NewReaderSize(src, 64<<10), aead: aead, header: header, prefix: prefix, segment: segment,
-		limit: limit, plain: make([]byte, segment), obuf: make([]byte, 0, segment+tagSize), sum: sha256.New()}
+		limit: limit, obuf: make([]byte, 0, segment+tagSize), sum: sha256.New(),
+		free: make(chan []byte, 3), toHash: make(chan []byte, 3), hashed: make(chan struct{})}
+	for range 3 {
+		s.free <- make([]byte, segment)
+	}
+	go func() {
+		defer close(s.hashed)
+		for b := range s.toHash {
+			s.sum.Write(b)
+			s.free <- b[:cap(b)]
+		}
+	}()
 	s.out = append(s.out, header...)
 	return s, nil
+}
+
+// finish stops the hashing goroutine and waits for it; after it, sum holds
+// the SHA-256 of everything read. Safe to call more than once.
+func (s *sealReader) finish() {
+	if !s.finished {
+		s.finished = true
+		close(s.toHash)
+		<-s.hashed
+	}
 }
 
 func (s *sealReader) Read(p []byte) (int, error) {
@@ -134,6 +162,7 @@ func (s *sealReader) Read(p []byte) (int, error) {
 
 // next seals the next segment into s.out.
 func (s *sealReader) next() error {
+	s.plain = <-s.free
 	n, err := fill(s.src, s.plain)
 	last := false
 	switch {
@@ -155,8 +184,8 @@ func (s *sealReader) next() error {
 	if s.counter == ^uint32(0) {
 		return errors.New("blob: document too long for one data key")
 	}
-	s.sum.Write(s.plain[:n])
 	s.out = s.aead.Seal(s.obuf[:0], segmentNonce(s.prefix, s.counter), s.plain[:n], segmentAAD(s.header, last))
+	s.toHash <- s.plain[:n]
 	s.counter++
 	s.done = last
 	return nil

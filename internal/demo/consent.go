@@ -19,7 +19,12 @@ import (
 //     pending;
 //   - Greenfield (Sam Okafor) consented to Bayanihan's loan-agreement work,
 //     but Bayanihan has since started storing data in Singapore (the change
-//     flag in vendors_registry.go), so that consent is stale.
+//     flag in vendors_registry.go), so that consent is stale;
+//   - Greenfield consented to Keystone's loan-file review and Calloway to
+//     Lexora's Harbor Point review (since closed) before they opened;
+//   - Ardent (Victor Lin) declined Meridian's forensic collection: Ardent's
+//     laboratory data is not to be processed outside the United States, so
+//     that proposal can never open as it stands.
 //
 // The disclosures are generated from the engagements' facts as the
 // application generates them; the safeguards come from the demo's own
@@ -29,7 +34,7 @@ func (l *loader) consent() {
 		return
 	}
 	marcus, priya := l.users["marcus.oyelaran@hartwellcrane.example"], l.users["priya.raman@hartwellcrane.example"]
-	helen, sam := l.users["helen.calloway@callowayfreight.example"], l.users["sam.okafor@greenfieldcu.example"]
+	helen, sam, victor := l.users["helen.calloway@callowayfreight.example"], l.users["sam.okafor@greenfieldcu.example"], l.users["victor.lin@ardentbio.example"]
 	at := func(days, hour int) time.Time {
 		return l.now.UTC().Truncate(24*time.Hour).AddDate(0, 0, days).Add(time.Duration(hour) * time.Hour)
 	}
@@ -41,16 +46,20 @@ func (l *loader) consent() {
 		clientName     string
 		answered       time.Time
 		stale          string // why the consent no longer covers the engagement
+		declined       bool   // the client declined
 	}
 	// safeguards the demo's assessments show (see vendors_assessments.go).
 	certified := map[string]bool{"lexora": true}
 	mfa := map[string]bool{"lexora": true}
 	for _, s := range []story{
-		{"lexora", "2026-0142", marcus, at(-104, 15), helen, "Helen Calloway", at(-101, 10), ""},
-		{"meridian", "2026-0142", marcus, at(-9, 11), helen, "Helen Calloway", at(-7, 16), ""},
-		{"bayanihan", "2026-0177", marcus, at(-2, 14), 0, "", time.Time{}, ""},
+		{"lexora", "2026-0142", marcus, at(-104, 15), helen, "Helen Calloway", at(-101, 10), "", false},
+		{"meridian", "2026-0142", marcus, at(-9, 11), helen, "Helen Calloway", at(-7, 16), "", false},
+		{"bayanihan", "2026-0177", marcus, at(-2, 14), 0, "", time.Time{}, "", false},
 		{"bayanihan", "2026-0203", priya, at(-12, 9), sam, "Sam Okafor", at(-9, 13),
-			"Bayanihan Legal Process Center Inc.: data now also stored in Singapore"},
+			"Bayanihan Legal Process Center Inc.: data now also stored in Singapore", false},
+		{"meridian", "2026-0177", marcus, at(-5, 10), victor, "Victor Lin", at(-4, 9), "", true},
+		{"keystone", "2026-0203", priya, at(-66, 10), sam, "Sam Okafor", at(-63, 15), "", false},
+		{"lexora", "2025-0311", marcus, at(-404, 11), helen, "Helen Calloway", at(-402, 9), "", false},
 	} {
 		e, m, err := l.engagementOf(s.vendor, s.matter)
 		if l.do(err); l.err != nil {
@@ -75,6 +84,9 @@ func (l *loader) consent() {
 		l.do(l.tx.CreateConsent(l.ctx, &c))
 		if s.client != 0 {
 			c.State, c.ClientUserID, c.TypedName, c.Address, c.AnsweredAt = domain.ConsentGiven, s.client, s.clientName, "198.51.100.23", s.answered
+			if s.declined {
+				c.State = domain.ConsentDeclined
+			}
 			ok, err := l.tx.AnswerConsent(l.ctx, c)
 			l.do(err)
 			if err == nil && !ok {
@@ -101,4 +113,18 @@ func (l *loader) engagementOf(vendor, matter string) (domain.Engagement, domain.
 		}
 	}
 	return domain.Engagement{}, domain.Matter{}, fmt.Errorf("demo: no %s engagement on %s", vendor, matter)
+}
+
+// matterByNumber finds a demo matter by its number.
+func (l *loader) matterByNumber(number string) (int64, error) {
+	ms, err := l.tx.ListMatters(l.ctx, store.Scope{All: true}, store.MatterFilter{Page: store.Page{Limit: store.MaxPageSize}})
+	if err != nil {
+		return 0, err
+	}
+	for _, m := range ms {
+		if m.Number == number {
+			return m.ID, nil
+		}
+	}
+	return 0, fmt.Errorf("demo: no matter %s", number)
 }

@@ -193,6 +193,10 @@ func load(ctx context.Context, s *store.Store, now time.Time, opts Options) erro
 			Description: "Review of lease correspondence for the arbitration record", Stage: domain.StageClosed, BillingMode: domain.BillingDisbursement,
 			EstimatedCost: domain.NewMoney(310_000_00, "INR"), InHouseEstimate: usd(72_000), OpenedOn: day(-400), ClosedOn: day(-250)},
 			map[string]string{"anika.deshmukh@lexora.example": "vendor_lead"})
+		l.engagement(domain.Engagement{MatterID: ardent, VendorID: l.vendors["meridian"], SupervisingAttorneyID: marcus, Service: domain.ServiceEDiscovery,
+			Description: "Forensic collection of Ardent's laboratory notebooks and instrument data", Stage: domain.StageProposed, BillingMode: domain.BillingFee,
+			EstimatedCost: domain.NewMoney(18_500_00, "GBP"), InHouseEstimate: usd(39_000)}, // declined by the client: consent.go
+			map[string]string{"oliver.bennett@meridiandiscovery.example": "vendor_lead"})
 		l.registry()
 		l.conflictChecks(day, greenfield)
 		l.gates()

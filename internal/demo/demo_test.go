@@ -77,7 +77,7 @@ func TestLoad(t *testing.T) {
 		a := loaded(t, e)
 		got := counts(t, a.Store)
 		want := map[string]int{"firm": 1, "vendors": 4, "clients": 3, "users": len(demo.Accounts()), "matters": 4, "matter_screens": 1,
-			"engagements": 6, "bar_admissions": 5, "sessions": 0, "sign_in_attempts": 0,
+			"engagements": 9, "bar_admissions": 5, "sessions": 0, "sign_in_attempts": 0,
 			// the vendor registry: a personnel record per vendor user, one hosting subcontractor, one change to acknowledge
 			"personnel": 7, "vendor_subcontractors": 1, "vendor_changes": 1}
 		for table, n := range want {
@@ -206,8 +206,8 @@ func TestScreenedAttorney(t *testing.T) {
 				t.Fatalf("Priya sees engagement %d on the matter she is screened from", x.ID)
 			}
 		}
-		if len(es) != 5 {
-			t.Fatalf("Priya sees %d engagements, want 5", len(es))
+		if len(es) != 7 {
+			t.Fatalf("Priya sees %d engagements, want 7", len(es))
 		}
 
 		// Highly confidential: only with a second factor (the firm's policy).
@@ -215,7 +215,7 @@ func TestScreenedAttorney(t *testing.T) {
 			t.Fatalf("Marcus opening 2026-0177 without a second factor: %v, want it refused", err)
 		}
 		v, err := a.Matter(app.WithMeta(ctx, app.Meta{MFA: true}), marcus, ardent.ID)
-		if err != nil || v.Matter.Number != "2026-0177" || len(v.Parties) != 2 || len(v.Team) != 2 || len(v.Engagements) != 1 {
+		if err != nil || v.Matter.Number != "2026-0177" || len(v.Parties) != 2 || len(v.Team) != 2 || len(v.Engagements) != 2 {
 			t.Fatalf("Marcus opening 2026-0177 = %+v, %v", v, err)
 		}
 		ms, err = a.Matters(ctx, marcus, store.MatterFilter{})
@@ -230,7 +230,7 @@ func TestLexoraUsersSeeOnlyTheirEngagements(t *testing.T) {
 		ctx := context.Background()
 		a := loaded(t, e)
 		all, err := a.Engagements(ctx, app.Operator, store.EngagementFilter{})
-		if err != nil || len(all) != 6 {
+		if err != nil || len(all) != 9 {
 			t.Fatalf("all engagements: %d, %v", len(all), err)
 		}
 		lexora := all[0].VendorID
@@ -252,7 +252,7 @@ func TestLexoraUsersSeeOnlyTheirEngagements(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		wantCount := map[string]int{"anika.deshmukh@lexora.example": 2, "rohan.kulkarni@lexora.example": 1, "meera.iyer@lexora.example": 1}
+		wantCount := map[string]int{"anika.deshmukh@lexora.example": 4, "rohan.kulkarni@lexora.example": 2, "meera.iyer@lexora.example": 2}
 		for email, n := range wantCount {
 			u := user(t, a, email)
 			var want []int64
@@ -329,13 +329,13 @@ func TestClientContactSeesOnlyItsMatters(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v.Parties != nil || v.Team != nil || len(v.Engagements) != 2 {
-			t.Fatalf("Helen's view of %s: %d parties, %d team, %d engagements; want no parties or team, 2 engagements",
+		if v.Parties != nil || v.Team != nil || len(v.Engagements) != 4 {
+			t.Fatalf("Helen's view of %s: %d parties, %d team, %d engagements; want no parties or team, 4 engagements",
 				v.Matter.Number, len(v.Parties), len(v.Team), len(v.Engagements))
 		}
 		es, err := a.Engagements(ctx, helen, store.EngagementFilter{})
-		if err != nil || len(es) != 3 {
-			t.Fatalf("Helen's engagements = %d, %v; want 3", len(es), err)
+		if err != nil || len(es) != 5 {
+			t.Fatalf("Helen's engagements = %d, %v; want 5", len(es), err)
 		}
 		for _, x := range es {
 			if x.ClientName != "Calloway Freight Systems, Inc." {
@@ -366,7 +366,7 @@ func TestHome(t *testing.T) {
 		if !maps.Equal(attention, want) {
 			t.Fatalf("vendors needing attention = %v, want %v", attention, want)
 		}
-		if h.Counts.Matters != 4 || h.Counts.OpenEngagements != 5 || len(h.Stages) != len(domain.Stages) || len(h.Matters) != 3 {
+		if h.Counts.Matters != 4 || h.Counts.OpenEngagements != 8 || len(h.Stages) != len(domain.Stages) || len(h.Matters) != 3 {
 			t.Fatalf("Eleanor's home: counts %+v, %d stages, %d open matters", h.Counts, len(h.Stages), len(h.Matters))
 		}
 
@@ -389,7 +389,7 @@ func TestHome(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if h.Attention != nil || h.Counts.Matters != 1 || len(h.Engagements) != 1 || h.Counts.Clients != 0 {
+		if h.Attention != nil || h.Counts.Matters != 1 || len(h.Engagements) != 2 || h.Counts.Clients != 0 {
 			t.Fatalf("Rohan's home: %d vendors flagged, counts %+v, %d engagements", len(h.Attention), h.Counts, len(h.Engagements))
 		}
 	})

@@ -90,12 +90,16 @@ type Consent struct {
 	RecordedBy       int64 // the attorney who recorded an answer given outside Probity
 	RecordedByName   string
 	Evidence         string
-	TypedName        string
-	Address          string
-	AnsweredAt       time.Time
-	RevokedAt        time.Time
-	StaleReason      string
-	UpdatedAt        time.Time
+	// EvidenceDocumentID is the attached evidence of an answer recorded
+	// outside Probity (0: described only); EvidenceFilename its name.
+	EvidenceDocumentID int64
+	EvidenceFilename   string
+	TypedName          string
+	Address            string
+	AnsweredAt         time.Time
+	RevokedAt          time.Time
+	StaleReason        string
+	UpdatedAt          time.Time
 }
 
 // HashDisclosure is the hex SHA-256 of a disclosure's text.

@@ -107,6 +107,7 @@ type world struct {
 
 	conflicts   conflictWorld   // parties, disclosures, conflict hits (conflicts_matrix_test.go)
 	assessments assessmentWorld // assessments, evidence, remediation, questionnaires (assessments_matrix_test.go)
+	children    childWorld      // objects under an engagement (engagement_children_matrix_test.go)
 }
 
 func isAdmin(r domain.Role) bool { return r == domain.RoleFirmAdmin }
@@ -301,6 +302,7 @@ func loadWorld(t *testing.T, db *sql.DB) *world {
 	})
 	w.conflicts = loadConflictWorld(t, db)
 	w.assessments = loadAssessmentWorld(t, db)
+	w.children = loadChildWorld(t, db)
 	each(`SELECT name, value FROM settings`, func(r *sql.Rows) error {
 		var name, value string
 		err := r.Scan(&name, &value)
@@ -384,10 +386,10 @@ func paramKind(collection, param string) (kind, bool) {
 		return kRemediation, true
 	case "questionnaires/{id}":
 		return kQuestionnaire, true
-	case "invitations/{token}", "reset/{token}":
+	case "invitations/{token}", "reset/{token}", "calendar/{file}":
 		return kSecret, true
 	}
-	return "", false
+	return childKindOf(collection, param) // engagement_children_matrix_test.go
 }
 
 type param struct {
@@ -432,6 +434,11 @@ type object struct {
 	party, disclosure, hit int64 // conflict checks (conflicts_matrix_test.go)
 
 	assessment, evidence, remediation, questionnaire int64 // assessments_matrix_test.go
+
+	// child1, child2: objects under an engagement, of childKinds[0] and [1]
+	// (engagement_children_matrix_test.go).
+	child1, child2 int64
+	childKinds     [2]kind
 }
 
 const (
@@ -468,6 +475,12 @@ func (o object) value(k kind) string {
 		return strconv.FormatInt(o.person, 10)
 	case kAssessment, kEvidence, kRemediation, kQuestionnaire:
 		return o.assessmentValue(k)
+	}
+	if isChildKind(k) {
+		if k == o.childKinds[1] {
+			return o.childValue(2)
+		}
+		return o.childValue(1)
 	}
 	return ""
 }
@@ -1291,11 +1304,20 @@ func (m *matrix) checkOracle() {
 		t.Fatalf("oracle: no vendor %s", prefix)
 		return 0
 	}
-	engagement := func(number, vendor string) int64 {
+	// engagementsOf lists a vendor's engagements on a matter, oldest first.
+	engagementsOf := func(number, vendor string) []int64 {
+		var out []int64
 		for _, e := range w.engagements {
 			if e.matter == matterNo[number] && e.vendor == vendorNamed(vendor) {
-				return e.id
+				out = append(out, e.id)
 			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	engagement := func(number, vendor string) int64 {
+		if es := engagementsOf(number, vendor); len(es) > 0 {
+			return es[0]
 		}
 		t.Fatalf("oracle: no engagement of %s on %s", vendor, number)
 		return 0
@@ -1344,7 +1366,16 @@ func (m *matrix) checkOracle() {
 	lexCal, lexHarbor := engagement("2026-0142", "Lexora"), engagement("2025-0311", "Lexora")
 	merCal, bayArd := engagement("2026-0142", "Meridian"), engagement("2026-0177", "Bayanihan")
 	bayGreen, keyGreen := engagement("2026-0203", "Bayanihan"), engagement("2026-0203", "Keystone")
-	everyEngagement := ids(lexCal, lexHarbor, merCal, bayArd, bayGreen, keyGreen)
+	merArd := engagement("2026-0177", "Meridian")
+	// Lexora's later engagements on Calloway: legal research (at the briefing
+	// stage, Anika and Meera) and the privilege log (at the SOW stage, Anika
+	// and Rohan); demo/engagement_communication.go.
+	lexLater := engagementsOf("2026-0142", "Lexora")
+	if len(lexLater) != 3 {
+		t.Fatalf("oracle: Lexora has %d engagements on 2026-0142, want 3", len(lexLater))
+	}
+	lexResearch, lexPrivlog := lexLater[1], lexLater[2]
+	everyEngagement := ids(lexCal, lexResearch, lexPrivlog, lexHarbor, merCal, merArd, bayArd, bayGreen, keyGreen)
 	for _, f := range []struct {
 		fact      string
 		got, want any
@@ -1352,24 +1383,24 @@ func (m *matrix) checkOracle() {
 		{"Eleanor (admin) sees every matter", matters(person("Eleanor Hartwell")), all},
 		{"Marcus sees every matter", matters(person("Marcus Oyelaran")), all},
 		{"Priya is screened from 2026-0177", matters(person("Priya Raman")), []string{"2025-0311", "2026-0142", "2026-0203"}},
-		{"Priya sees every engagement but Bayanihan's on Ardent", engagements(person("Priya Raman")), ids(lexCal, lexHarbor, merCal, bayGreen, keyGreen)},
+		{"Priya sees every engagement but Bayanihan's on Ardent", engagements(person("Priya Raman")), ids(lexCal, lexResearch, lexPrivlog, lexHarbor, merCal, bayGreen, keyGreen)},
 		{"Daniel (staff) sees every engagement", engagements(person("Daniel Brooks")), everyEngagement},
 		{"Helen sees only Calloway's matters", matters(person("Helen Calloway")), []string{"2025-0311", "2026-0142"}},
 		{"Helen sees the vendors on Calloway's matters", vendors(person("Helen Calloway")), ids(vendorNamed("Lexora"), vendorNamed("Meridian"))},
 		{"Victor sees only Ardent", matters(person("Victor Lin")), []string{"2026-0177"}},
 		{"Sam sees only Greenfield", matters(person("Sam Okafor")), []string{"2026-0203"}},
 		{"Sam sees Keystone and Bayanihan", vendors(person("Sam Okafor")), ids(vendorNamed("Keystone"), vendorNamed("Bayanihan"))},
-		{"Anika sees Lexora's two engagements", engagements(person("Anika Deshmukh")), ids(lexCal, lexHarbor)},
-		{"Rohan sees only the Calloway Lexora engagement", engagements(person("Rohan Kulkarni")), ids(lexCal)},
+		{"Anika sees Lexora's four engagements", engagements(person("Anika Deshmukh")), ids(lexCal, lexResearch, lexPrivlog, lexHarbor)},
+		{"Rohan sees the Calloway review and privilege log", engagements(person("Rohan Kulkarni")), ids(lexCal, lexPrivlog)},
 		{"Rohan sees only 2026-0142", matters(person("Rohan Kulkarni")), []string{"2026-0142"}},
 		{"Rohan sees only Lexora", vendors(person("Rohan Kulkarni")), ids(vendorNamed("Lexora"))},
-		{"Meera sees only the Calloway Lexora engagement", engagements(person("Meera Iyer")), ids(lexCal)},
+		{"Meera sees the Calloway review and research", engagements(person("Meera Iyer")), ids(lexCal, lexResearch)},
 		{"Maria sees Bayanihan's two engagements", engagements(person("Maria Santos")), ids(bayArd, bayGreen)},
 		{"Maria sees Ardent and Greenfield", matters(person("Maria Santos")), []string{"2026-0177", "2026-0203"}},
 		{"Jose sees only Greenfield's Bayanihan engagement", engagements(person("Jose Reyes")), ids(bayGreen)},
 		{"Thomas sees only Keystone's engagement", engagements(person("Thomas Walsh")), ids(keyGreen)},
-		{"Oliver sees only Meridian's engagement", engagements(person("Oliver Bennett")), ids(merCal)},
-		{"Oliver sees only 2026-0142", matters(person("Oliver Bennett")), []string{"2026-0142"}},
+		{"Oliver sees Meridian's two engagements", engagements(person("Oliver Bennett")), ids(merCal, merArd)},
+		{"Oliver sees 2026-0142 and 2026-0177", matters(person("Oliver Bennett")), []string{"2026-0142", "2026-0177"}},
 		{"vendors see no client", w.seesClient(person("Anika Deshmukh"), w.matters[matterNo["2026-0142"]].client), false},
 		{"only 2026-0177 is highly confidential", w.matters[matterNo["2026-0177"]].sensitivity, "highly_confidential"},
 		{"the firm keeps highly confidential matters behind a second factor", w.hcNeedsMFA, true},
@@ -1413,6 +1444,10 @@ func (m *matrix) collectRoutes(srv *server.Server) {
 	maps.Copy(rules, m.assessmentRules())
 	maps.Copy(rules, m.matterRules())
 	maps.Copy(rules, m.consentRules())
+	maps.Copy(rules, m.communicationRules()) // communication_matrix_test.go
+	maps.Copy(rules, m.documentsRules())
+	maps.Copy(rules, m.deliverablesRules())
+	maps.Copy(rules, m.sowRules()) // sow_matrix_test.go
 	seen := map[string]bool{}
 	add := func(surface, pattern string, public bool) {
 		seen[pattern] = true
@@ -1452,7 +1487,7 @@ func (m *matrix) collectRoutes(srv *server.Server) {
 		if bad {
 			return
 		}
-		if !assessmentParams(params) && (len(params) > 2 || len(params) == 2 && !(params[0].kind == kMatter && params[1].kind == kScreenUser || params[0].kind == kUser && params[1].kind == kSession || params[0].kind == kVendor && params[1].kind == kPerson)) {
+		if !assessmentParams(params) && !childParams(params) && (len(params) > 2 || len(params) == 2 && !(params[0].kind == kMatter && params[1].kind == kScreenUser || params[0].kind == kUser && params[1].kind == kSession || params[0].kind == kVendor && params[1].kind == kPerson)) {
 			m.t.Errorf("route %q: the authorisation matrix does not know how to combine the parameters %v: teach objectsFor", pattern, params)
 			return
 		}
@@ -1543,6 +1578,13 @@ func (m *matrix) objectsFor(r *route, a *actor) []object {
 		}
 	case assessmentParams(r.params):
 		out = append(out, m.assessmentObjects(r)...)
+	case childParams(r.params):
+		for _, o := range m.childObjects(r) {
+			for i, p := range r.params[1:] {
+				o.childKinds[i] = p.kind
+			}
+			out = append(out, o)
+		}
 	case len(r.params) == 2 && first == kVendor:
 		// Every vendor (and none) with every vendor user, an administrator
 		// (not a vendor's person) and nobody.

@@ -85,16 +85,19 @@ func (tx *Tx) IssueDisclosure(ctx context.Context, id int64, sha string, by int6
 }
 
 const consentCols = `c.id, c.engagement_id, c.disclosure_id, c.disclosure_sha256, d.version, c.state, COALESCE(c.client_user_id, 0), COALESCE(cu.name, ''),
-	COALESCE(c.recorded_by, 0), COALESCE(ru.name, ''), c.evidence, c.typed_name, c.address, c.answered_at, c.revoked_at, c.stale_reason, c.updated_at`
+	COALESCE(c.recorded_by, 0), COALESCE(ru.name, ''), c.evidence, c.typed_name, c.address, c.answered_at, c.revoked_at, c.stale_reason, c.updated_at,
+	COALESCE(c.evidence_document_id, 0), COALESCE(ed.filename, '')`
 
 const consentFrom = ` FROM client_consents c JOIN client_disclosures d ON d.id = c.disclosure_id
-	LEFT JOIN users cu ON cu.id = c.client_user_id LEFT JOIN users ru ON ru.id = c.recorded_by`
+	LEFT JOIN users cu ON cu.id = c.client_user_id LEFT JOIN users ru ON ru.id = c.recorded_by
+	LEFT JOIN documents ed ON ed.id = c.evidence_document_id`
 
 func scanConsent(r interface{ Scan(...any) error }) (domain.Consent, error) {
 	var c domain.Consent
 	var answered, revoked, updated int64
 	err := r.Scan(&c.ID, &c.EngagementID, &c.DisclosureID, &c.DisclosureSHA256, &c.Version, &c.State, &c.ClientUserID, &c.ClientName,
-		&c.RecordedBy, &c.RecordedByName, &c.Evidence, &c.TypedName, &c.Address, &answered, &revoked, &c.StaleReason, &updated)
+		&c.RecordedBy, &c.RecordedByName, &c.Evidence, &c.TypedName, &c.Address, &answered, &revoked, &c.StaleReason, &updated,
+		&c.EvidenceDocumentID, &c.EvidenceFilename)
 	c.AnsweredAt, c.RevokedAt, c.UpdatedAt = orZero(answered), orZero(revoked), orZero(updated)
 	return c, err
 }
@@ -114,12 +117,18 @@ func (tx *Tx) CurrentConsent(ctx context.Context, engagementID int64) (domain.Co
 	return c, one(err, "consent")
 }
 
+// Consents lists every consent of an engagement, oldest first.
+func (tx *Tx) Consents(ctx context.Context, engagementID int64) ([]domain.Consent, error) {
+	rows, err := tx.query(ctx, `SELECT `+consentCols+consentFrom+` WHERE c.engagement_id = $1 ORDER BY c.id`, engagementID)
+	return collect(rows, err, func(r *sql.Rows) (domain.Consent, error) { return scanConsent(r) })
+}
+
 // AnswerConsent records an answer (given or declined) to a pending consent.
 // It reports false when the consent is no longer pending.
 func (tx *Tx) AnswerConsent(ctx context.Context, c domain.Consent) (bool, error) {
 	r, err := tx.exec(ctx, `UPDATE client_consents SET state = $1, client_user_id = $2, recorded_by = $3, evidence = $4, typed_name = $5, address = $6,
-		answered_at = $7, updated_at = $7 WHERE id = $8 AND state = 'pending'`,
-		string(c.State), nullID(c.ClientUserID), nullID(c.RecordedBy), c.Evidence, c.TypedName, c.Address, us(c.AnsweredAt), c.ID)
+		answered_at = $7, updated_at = $7, evidence_document_id = $9 WHERE id = $8 AND state = 'pending'`,
+		string(c.State), nullID(c.ClientUserID), nullID(c.RecordedBy), c.Evidence, c.TypedName, c.Address, us(c.AnsweredAt), c.ID, nullID(c.EvidenceDocumentID))
 	if err != nil {
 		return false, err
 	}

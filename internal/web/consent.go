@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -105,12 +107,48 @@ func (h *Handler) revokeConsent(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// recordConsent records an answer given outside Probity; the form may
+// attach the evidence as a file (multipart, streamed into the blob store).
 func (h *Handler) recordConsent(w http.ResponseWriter, r *http.Request) {
-	in := app.RecordedConsent{Give: r.PostFormValue("answer") != "declined", Evidence: r.PostFormValue("evidence"), TypedName: r.PostFormValue("typed_name")}
 	h.consentAction(w, r, "", func(u domain.User, id int64) error {
-		_, err := h.app.RecordConsent(r.Context(), u, id, in)
+		record := func(f httpx.FormPart) error {
+			in := app.RecordedConsent{Give: f.Fields["answer"] != "declined", Evidence: f.Fields["evidence"], TypedName: f.Fields["typed_name"]}
+			if f.File != nil {
+				in.File = &app.Upload{Filename: f.File.FileName(), ClaimedType: f.File.Header.Get("Content-Type"), Body: f.File}
+			}
+			_, err := h.app.RecordConsent(r.Context(), u, id, in)
+			return err
+		}
+		err := httpx.StreamForm(w, r, h.app.Config.MaxUpload, "file", record)
+		switch {
+		case httpx.IsNotMultipart(err): // the form without its file input
+			return record(httpx.FormPart{Fields: map[string]string{"answer": r.PostFormValue("answer"),
+				"evidence": r.PostFormValue("evidence"), "typed_name": r.PostFormValue("typed_name")}})
+		case errors.Is(err, httpx.ErrUploadTooLarge):
+			return domain.Invalid("file", "the file is larger than the %d MiB limit", h.app.Config.MaxUpload>>20)
+		}
 		return err
 	})
+}
+
+// consentEvidence downloads the file attached to a recorded consent.
+func (h *Handler) consentEvidence(w http.ResponseWriter, r *http.Request) {
+	u, _ := httpx.User(r)
+	id, err := pathID(r, "id")
+	var cid int64
+	if err == nil {
+		cid, err = pathID(r, "cid")
+	}
+	if err == nil {
+		var doc domain.Document
+		var rc io.ReadCloser
+		if doc, rc, err = h.app.ConsentEvidence(r.Context(), u, id, cid); err == nil {
+			defer rc.Close()
+			httpx.StreamDownload(w, r, doc.ContentType, doc.Filename, doc.Size, rc)
+			return
+		}
+	}
+	h.Error(w, r, err)
 }
 
 // splitParas splits a text into its paragraphs (blank-line separated).

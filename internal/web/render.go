@@ -41,6 +41,9 @@ func navFor(u domain.User, path string) []navItem {
 	case u.Role.IsFirm():
 		items = append(items, navItem{Label: "Matters", Href: "/matters"}, navItem{Label: "Engagements", Href: "/engagements"},
 			navItem{Label: "Vendors", Href: "/vendors"}, navItem{Label: "Clients", Href: "/clients"})
+		if app.Can(u, app.ReviewDeliverables) {
+			items = append(items, navItem{Label: "Reviews", Href: "/reviews"})
+		}
 		if app.Can(u, app.ManageUsers) {
 			items = append(items, navItem{Label: "Users", Href: "/admin/users"})
 		}

@@ -19,6 +19,9 @@ type settingsView struct {
 	RulesSaved bool
 	RulesError string
 	RulesField string
+	// ConsentRequired is the firm's client-consent policy (consent.go).
+	ConsentRequired bool
+	ConsentSaved    bool
 }
 
 // settings shows the firm's security settings to administrators.
@@ -38,8 +41,36 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
 		h.Error(w, r, err)
 		return
 	}
+	consent, err := h.app.ConsentRequired(r.Context(), u)
+	if err != nil {
+		h.Error(w, r, err)
+		return
+	}
 	h.render(w, r, "settings", "Security settings", settingsView{Policy: p, Roles: domain.Roles, Saved: r.URL.Query().Get("saved") == "1",
-		Rules: rules, RulesSaved: r.URL.Query().Get("saved") == "rules"})
+		Rules: rules, RulesSaved: r.URL.Query().Get("saved") == "rules", ConsentRequired: consent, ConsentSaved: r.URL.Query().Get("saved") == "consent"})
+}
+
+// saveConsentPolicy turns the client-consent gate on or off.
+func (h *Handler) saveConsentPolicy(w http.ResponseWriter, r *http.Request) {
+	u, _ := httpx.User(r)
+	if err := r.ParseForm(); err != nil {
+		h.Error(w, r, domain.Invalid("form", "the form could not be read"))
+		return
+	}
+	var required bool
+	switch r.PostFormValue("consent_required") {
+	case "on":
+		required = true
+	case "off":
+	default:
+		h.Error(w, r, domain.Invalid("consent_required", "choose whether the client's consent is required"))
+		return
+	}
+	if err := h.app.SetConsentRequired(r.Context(), u, required); err != nil {
+		h.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/settings?saved=consent#client-consent", http.StatusSeeOther)
 }
 
 // saveSettings replaces the second-factor policy.

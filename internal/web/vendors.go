@@ -68,6 +68,7 @@ type vendorPage struct {
 	app.VendorPage
 	Error string
 	Field string
+	Score *app.VendorScoreView // firm users: the average evaluation at close (closing.go)
 }
 
 func (h *Handler) vendor(w http.ResponseWriter, r *http.Request) {
@@ -87,6 +88,9 @@ func (h *Handler) renderVendor(w http.ResponseWriter, r *http.Request, status in
 	}
 	if formErr != nil {
 		v.Error, v.Field = domain.ErrorMessage(formErr), domain.ErrorField(formErr)
+	}
+	if sc, err := h.app.VendorScore(r.Context(), u, id); err == nil {
+		v.Score = &app.VendorScoreView{VendorScore: sc}
 	}
 	h.renderStatus(w, r, status, "vendor", v.Vendor.Name, v)
 }

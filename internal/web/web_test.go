@@ -350,6 +350,24 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 				for _, id := range ids[prefix] {
 					paths = append(paths, prefix+"/"+strconv.FormatInt(id, 10)+"/sessions")
 				}
+			case (param == "id}/communication" || param == "id}/briefing" || param == "id}/sow" || param == "id}/work") && prefix == "/engagements": // communication.go, briefing.go, sow.go, work.go
+				for _, id := range ids[prefix] {
+					paths = append(paths, fmt.Sprintf("/engagements/%d/%s", id, strings.TrimPrefix(param, "id}/")))
+				}
+			case (param == "id}/deliverables" || param == "id}/close") && prefix == "/engagements": // deliverables.go, closing.go
+				for _, id := range ids[prefix] {
+					paths = append(paths, fmt.Sprintf("/engagements/%d/%s", id, strings.TrimPrefix(param, "id}/")))
+				}
+			case (param == "id}/documents" || param == "id}/messages") && prefix == "/engagements": // documents.go, messages.go
+				for _, id := range ids[prefix] {
+					paths = append(paths, fmt.Sprintf("/engagements/%d/%s", id, strings.TrimPrefix(param, "id}/")))
+				}
+			case param == "id}/documents/{did}", param == "id}/documents/{did}/content", param == "id}/messages/{tid}", param == "id}/attachments/{did}/content":
+				// a document's record, a download and a thread (documents_test.go, messages_test.go)
+			case param == "id}/deliverables/versions/{ver}", param == "id}/deliverables/versions/{ver}/file":
+				// a version's review page and its file (deliverables_test.go)
+			case param == "id}/consent/{cid}/evidence":
+				// a download (consent_evidence_test.go)
 			default:
 				t.Errorf("route %s: this test does not know which ids to try; teach it", rt.Pattern)
 			}
@@ -372,6 +390,12 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 				return "matter-form"
 			case p == "/matters/import":
 				return "matter-import"
+			case strings.HasPrefix(p, "/engagements/") && (strings.HasSuffix(p, "/documents") || strings.HasSuffix(p, "/messages")):
+				return "engagement-" + p[strings.LastIndex(p, "/")+1:]
+			case strings.HasPrefix(p, "/engagements/") && (strings.HasSuffix(p, "/deliverables") || strings.HasSuffix(p, "/close")):
+				return "engagement-" + p[strings.LastIndex(p, "/")+1:]
+			case strings.HasPrefix(p, "/engagements/") && (strings.HasSuffix(p, "/communication") || strings.HasSuffix(p, "/briefing") || strings.HasSuffix(p, "/sow") || strings.HasSuffix(p, "/work")):
+				return "engagement-" + p[strings.LastIndex(p, "/")+1:]
 			}
 			parts := strings.Split(strings.Trim(p, "/"), "/")
 			last := parts[len(parts)-1]
