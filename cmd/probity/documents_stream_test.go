@@ -261,6 +261,29 @@ func BenchmarkDocuments(b *testing.B) {
 			}
 		}
 	})
+	// The ceiling an upload cannot pass on this machine: writing the same
+	// bytes to a file on the data directory's file system and syncing it,
+	// as the blob store must before it acknowledges a document.
+	b.Run("ceiling-disk-write-fsync", func(b *testing.B) {
+		dir := b.TempDir()
+		b.SetBytes(size)
+		for i := 0; i < b.N; i++ {
+			f, err := os.CreateTemp(dir, "ceiling-")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := io.Copy(f, &textReader{n: size}); err != nil {
+				b.Fatal(err)
+			}
+			if err := f.Sync(); err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			_ = f.Close()
+			_ = os.Remove(f.Name())
+			b.StartTimer()
+		}
+	})
 	for _, dir := range []string{"upload", "download"} {
 		b.Run("http-"+dir, func(b *testing.B) {
 			b.StopTimer()

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/probity/probity/internal/domain"
@@ -26,11 +25,7 @@ var deliverableKinds = fileKinds{
 }
 
 // DeliverableUpload is the file of a submitted version.
-type DeliverableUpload struct {
-	Filename    string
-	ClaimedType string
-	Body        io.Reader // read once, to its end
-}
+type DeliverableUpload = Upload
 
 // onEngagement loads an engagement for an action in the order every
 // surface answers: the actor's scope and the object acted on under it (not
@@ -120,7 +115,7 @@ func (a *App) SubmitDeliverable(ctx context.Context, actor domain.User, engageme
 	}); err != nil {
 		return d, err
 	}
-	doc, err := a.sealUpload(ctx, Upload{Filename: up.Filename, ClaimedType: up.ClaimedType, Body: up.Body}, deliverableKinds, a.Config.MaxDocument)
+	doc, err := a.sealUpload(ctx, up, deliverableKinds, a.Config.MaxDocument)
 	if err != nil {
 		return d, err
 	}
@@ -178,7 +173,7 @@ func (a *App) SubmitDeliverableVersion(ctx context.Context, actor domain.User, e
 	}); err != nil {
 		return v, err
 	}
-	doc, err := a.sealUpload(ctx, Upload{Filename: up.Filename, ClaimedType: up.ClaimedType, Body: up.Body}, deliverableKinds, a.Config.MaxDocument)
+	doc, err := a.sealUpload(ctx, up, deliverableKinds, a.Config.MaxDocument)
 	if err != nil {
 		return v, err
 	}

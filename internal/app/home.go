@@ -26,6 +26,20 @@ type Home struct {
 	Engagements []store.EngagementSummary // the ones that concern this person
 	Matters     []store.MatterSummary
 	Attention   []VendorStatus // vendors not plainly approved (firm users)
+	// Reviews are the deliverable versions waiting for the attorney's
+	// review, oldest first (attorneys only; reviews.go).
+	Reviews []ReviewQueueItem
+}
+
+// ReviewsOverdue counts the reviews waiting too long or past their due date.
+func (h Home) ReviewsOverdue() int {
+	n := 0
+	for _, r := range h.Reviews {
+		if r.Overdue {
+			n++
+		}
+	}
+	return n
 }
 
 // Home gathers the first screen for the actor's role.
@@ -64,6 +78,9 @@ func (a *App) Home(ctx context.Context, actor domain.User) (Home, error) {
 		}
 		return nil
 	})
+	if err == nil && Can(actor, ReviewDeliverables) {
+		h.Reviews, err = a.ReviewQueue(ctx, actor)
+	}
 	return h, err
 }
 

@@ -201,15 +201,25 @@ type openReader struct {
 	segment int
 	counter uint32
 	cbuf    []byte
-	pbuf    []byte
 	out     []byte
 	n       int64
-	sum     hash.Hash
 	size    int64
 	want    string
 	done    bool
 	err     error
+	// The SHA-256 of the plaintext is computed in a goroutine of its own
+	// while the next segment is decrypted and the last one sent: two
+	// plaintext buffers take turns, handed to the hasher by index and
+	// returned on free once hashed (and read, since the reader takes a
+	// buffer only when the previous segment's bytes were all read).
+	pbufs  [2][]byte
+	toHash chan hashJob
+	free   chan int
+	summed chan []byte // the final sum, once toHash is closed
+	closed bool
 }
+
+type hashJob struct{ buf, n int }
 
 func newOpenReader(rc io.ReadCloser, dek []byte, size int64, sha string) (*openReader, error) {
 	aead, err := newGCM(dek)
@@ -228,8 +238,35 @@ func newOpenReader(rc io.ReadCloser, dek []byte, size int64, sha string) (*openR
 	if segment <= 0 || segment > maxSegment {
 		return nil, fmt.Errorf("%w: bad segment size", ErrCorrupt)
 	}
-	return &openReader{src: src, closer: rc, aead: aead, header: header, prefix: header[9:], segment: segment,
-		cbuf: make([]byte, segment+tagSize), pbuf: make([]byte, 0, segment), sum: sha256.New(), size: size, want: sha}, nil
+	o := &openReader{src: src, closer: rc, aead: aead, header: header, prefix: header[9:], segment: segment,
+		cbuf: make([]byte, segment+tagSize), size: size, want: sha,
+		toHash: make(chan hashJob, 2), free: make(chan int, 2), summed: make(chan []byte, 1)}
+	for i := range o.pbufs {
+		o.pbufs[i] = make([]byte, 0, segment)
+		o.free <- i
+	}
+	go o.hash()
+	return o, nil
+}
+
+// hash sums the plaintext segments in order, returning each buffer.
+func (o *openReader) hash() {
+	sum := sha256.New()
+	for j := range o.toHash {
+		sum.Write(o.pbufs[j.buf][:j.n])
+		o.free <- j.buf
+	}
+	o.summed <- sum.Sum(nil)
+}
+
+// stopHashing ends the hasher (once) and returns the sum of what it saw.
+func (o *openReader) stopHashing() []byte {
+	if o.closed {
+		return nil
+	}
+	o.closed = true
+	close(o.toHash)
+	return <-o.summed
 }
 
 func (o *openReader) Read(p []byte) (int, error) {
@@ -267,17 +304,20 @@ func (o *openReader) next() error {
 	if n < tagSize {
 		return fmt.Errorf("%w: truncated", ErrCorrupt)
 	}
-	plain, err := o.aead.Open(o.pbuf[:0], segmentNonce(o.prefix, o.counter), o.cbuf[:n], segmentAAD(o.header, last))
+	buf := <-o.free
+	plain, err := o.aead.Open(o.pbufs[buf][:0], segmentNonce(o.prefix, o.counter), o.cbuf[:n], segmentAAD(o.header, last))
 	if err != nil {
+		o.free <- buf
 		return fmt.Errorf("%w: segment %d does not authenticate", ErrCorrupt, o.counter)
 	}
 	o.counter++
 	o.n += int64(len(plain))
-	o.sum.Write(plain)
+	o.toHash <- hashJob{buf: buf, n: len(plain)}
 	o.out = plain
 	if last {
 		o.done = true
-		if o.n != o.size || (o.want != "" && hex.EncodeToString(o.sum.Sum(nil)) != o.want) {
+		sum := o.stopHashing()
+		if o.n != o.size || (o.want != "" && hex.EncodeToString(sum) != o.want) {
 			o.out = nil
 			return fmt.Errorf("%w: size or SHA-256 differs from the record", ErrCorrupt)
 		}
@@ -285,4 +325,7 @@ func (o *openReader) next() error {
 	return nil
 }
 
-func (o *openReader) Close() error { return o.closer.Close() }
+func (o *openReader) Close() error {
+	o.stopHashing()
+	return o.closer.Close()
+}
