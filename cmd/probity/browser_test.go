@@ -156,7 +156,7 @@ func checkFirstScreens(t *testing.T, tb *browserTab, hc firstScreenCase, acc dem
 
 	// Click through to the first engagement of the home table.
 	href := home.EngagementLinks[0]
-	resp := tb.navigateBy(t, "open "+href, chromedp.Click(chromedp.CSS(`main table a[href^="/engagements/"]`)))
+	resp := tb.navigateBy(t, "open "+href, chromedp.Click(chromedp.CSS(`main table a[href="`+href+`"]`)))
 	if resp.Status != 200 {
 		t.Fatalf("%s answered %d", href, resp.Status)
 	}
@@ -468,7 +468,7 @@ const browserPageJS = `(() => {
 		h1: text("main h1"),
 		nav: Array.from(document.querySelectorAll("nav#primary-nav a"), (a) => ({label: a.textContent.trim(), href: a.getAttribute("href")})),
 		figures: document.querySelectorAll("main .figures > li").length,
-		engagementLinks: Array.from(document.querySelectorAll('main table a[href^="/engagements/"]'), (a) => a.getAttribute("href")),
+		engagementLinks: Array.from(document.querySelectorAll('main table a[href^="/engagements/"]'), (a) => a.getAttribute("href")).filter((h) => /^\/engagements\/\d+$/.test(h)),
 		vendorCells: texts('main table td[data-label="Vendor"]'),
 		matterTitles: texts('main section[aria-labelledby="mat-h"] tbody td:nth-child(2)'),
 		engagementMatters: texts('main table td[data-label="Matter"] .muted'),
