@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -207,10 +206,7 @@ func (h *Handler) recordConsent(w http.ResponseWriter, r *http.Request) {
 			}
 			return record(u, id, up)
 		})
-		if errors.Is(err, httpx.ErrUploadTooLarge) {
-			return domain.Invalid("file", "the file is larger than the %d MiB limit", h.app.Config.MaxUpload>>20)
-		}
-		return err
+		return httpx.UploadError(err, h.app.Config.MaxUpload)
 	})
 }
 

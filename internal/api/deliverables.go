@@ -105,14 +105,14 @@ func (h *Handler) receiveDeliverable(w http.ResponseWriter, r *http.Request, put
 	q := r.URL.Query()
 	if q.Get("filename") != "" {
 		if r.ContentLength > limit {
-			return domain.Invalid("file", "the file is larger than the %s limit", sizeText(limit))
+			return httpx.UploadError(httpx.ErrUploadTooLarge, limit)
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit+1)
 		fields := map[string]string{}
 		for k := range q {
 			fields[k] = q.Get(k)
 		}
-		return uploadError(put(fields, app.DeliverableUpload{Filename: q.Get("filename"), ClaimedType: r.Header.Get("Content-Type"), Body: r.Body}), limit)
+		return httpx.UploadError(put(fields, app.DeliverableUpload{Filename: q.Get("filename"), ClaimedType: r.Header.Get("Content-Type"), Body: r.Body}), limit)
 	}
 	err := httpx.StreamForm(w, r, limit, "file", func(fp httpx.FormPart) error {
 		if fp.File == nil {
@@ -123,7 +123,7 @@ func (h *Handler) receiveDeliverable(w http.ResponseWriter, r *http.Request, put
 	if httpx.IsNotMultipart(err) {
 		return domain.Invalid("file", "send the file as the request body with ?filename=NAME (and item, title, note), or as multipart/form-data with the fields first and then file")
 	}
-	return uploadError(err, limit)
+	return httpx.UploadError(err, limit)
 }
 
 func (h *Handler) submitDeliverable(w http.ResponseWriter, r *http.Request) {

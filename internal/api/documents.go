@@ -1,10 +1,9 @@
 package api
 
 import (
-	"errors"
+	"fmt"
 	"mime"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/probity/probity/internal/app"
@@ -43,7 +42,7 @@ type engagementDocumentJSON struct {
 
 func engagementDocumentOut(e store.EngagementDocument) engagementDocumentJSON {
 	return engagementDocumentJSON{ID: e.ID, EngagementID: e.EngagementID, Side: e.Side, Folder: e.Folder, Description: e.Description, Version: e.Version,
-		Document: documentOut(e.Document), DownloadURL: Prefix + "/engagements/" + itoa(e.EngagementID) + "/documents/" + itoa(e.ID) + "/content"}
+		Document: documentOut(e.Document), DownloadURL: fmt.Sprintf("%s/engagements/%d/documents/%d/content", Prefix, e.EngagementID, e.ID)}
 }
 
 func (h *Handler) listEngagementDocuments(w http.ResponseWriter, r *http.Request) {
@@ -90,12 +89,12 @@ func (h *Handler) receiveDocument(w http.ResponseWriter, r *http.Request, u doma
 	q := r.URL.Query()
 	if q.Get("filename") != "" {
 		if r.ContentLength > limit {
-			return store.EngagementDocument{}, domain.Invalid("file", "the file is larger than the %s limit", sizeText(limit))
+			return store.EngagementDocument{}, httpx.UploadError(httpx.ErrUploadTooLarge, limit)
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit+1)
 		ed, err := h.app.UploadEngagementDocument(r.Context(), u, id, app.DocumentUpload{Filename: q.Get("filename"), ClaimedType: rawClaimedType(r),
 			Folder: q.Get("folder"), Description: q.Get("description"), Body: r.Body})
-		return ed, uploadError(err, limit)
+		return ed, httpx.UploadError(err, limit)
 	}
 	var ed store.EngagementDocument
 	err := httpx.StreamForm(w, r, limit, "file", func(fp httpx.FormPart) error {
@@ -110,7 +109,7 @@ func (h *Handler) receiveDocument(w http.ResponseWriter, r *http.Request, u doma
 	if httpx.IsNotMultipart(err) {
 		return ed, domain.Invalid("file", "send the file as the request body with ?filename=NAME, or as a multipart/form-data body with the fields folder, description and file (in that order)")
 	}
-	return ed, uploadError(err, limit)
+	return ed, httpx.UploadError(err, limit)
 }
 
 // rawClaimedType is the file type a raw-body upload claims. Generic
@@ -123,26 +122,6 @@ func rawClaimedType(r *http.Request) string {
 		return ""
 	}
 	return ct
-}
-
-func uploadError(err error, limit int64) error {
-	var mbe *http.MaxBytesError
-	if errors.Is(err, httpx.ErrUploadTooLarge) || errors.As(err, &mbe) {
-		return domain.Invalid("file", "the file is larger than the %s limit", sizeText(limit))
-	}
-	return err
-}
-
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<30 && n%(1<<30) == 0:
-		return itoa(n>>30) + " GiB"
-	case n >= 1<<20:
-		return itoa(n>>20) + " MiB"
-	case n >= 1<<10:
-		return itoa(n>>10) + " KiB"
-	}
-	return itoa(n) + " bytes"
 }
 
 func (h *Handler) getEngagementDocument(w http.ResponseWriter, r *http.Request) {
@@ -182,5 +161,3 @@ func (h *Handler) downloadEngagementDocument(w http.ResponseWriter, r *http.Requ
 		httpx.WriteJSONError(w, r, err)
 	}
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

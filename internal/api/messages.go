@@ -130,7 +130,7 @@ func (h *Handler) receiveMessage(w http.ResponseWriter, r *http.Request, u domai
 		return err
 	})
 	if !httpx.IsNotMultipart(err) {
-		return v, uploadError(err, h.app.Config.MaxDocument)
+		return v, httpx.UploadError(err, h.app.Config.MaxDocument)
 	}
 	var in struct {
 		Subject string `json:"subject"`

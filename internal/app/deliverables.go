@@ -148,7 +148,7 @@ func (a *App) SubmitDeliverable(ctx context.Context, actor domain.User, engageme
 		d.Versions = []domain.DeliverableVersion{v}
 		return a.audit(ctx, tx, actor, Record{Action: "deliverable.submit", ObjectType: "engagement", ObjectID: engagementID, MatterID: ref.Matter.ID,
 			Summary: fmt.Sprintf("submitted deliverable %q (work item %q) version 1: %q (%s, SHA-256 %s), for the supervising attorney's review",
-				d.Title, item.Title, doc.Filename, formatBytes(doc.Size), doc.SHA256)})
+				d.Title, item.Title, doc.Filename, domain.FormatBytes(doc.Size), doc.SHA256)})
 	})
 	if err != nil {
 		a.dropBlob(ctx, doc.StorageKey)
@@ -197,7 +197,7 @@ func (a *App) SubmitDeliverableVersion(ctx context.Context, actor domain.User, e
 		}
 		return a.audit(ctx, tx, actor, Record{Action: "deliverable.submit", ObjectType: "engagement", ObjectID: engagementID, MatterID: ref.Matter.ID,
 			Summary: fmt.Sprintf("submitted deliverable %q version %d: %q (%s, SHA-256 %s), superseding version %d, for the supervising attorney's review",
-				d.Title, v.Version, doc.Filename, formatBytes(doc.Size), doc.SHA256, v.Version-1)})
+				d.Title, v.Version, doc.Filename, domain.FormatBytes(doc.Size), doc.SHA256, v.Version-1)})
 	})
 	if err != nil {
 		a.dropBlob(ctx, doc.StorageKey)
@@ -377,7 +377,7 @@ func (a *App) DownloadDeliverable(ctx context.Context, actor domain.User, engage
 			who = "the client downloaded released"
 		}
 		return a.audit(ctx, tx, actor, Record{Action: "deliverable.download", ObjectType: "engagement", ObjectID: engagementID, MatterID: h.MatterID,
-			Summary: fmt.Sprintf("%s deliverable version %d: %q (%s, SHA-256 %s)", who, v.Version, doc.Filename, formatBytes(doc.Size), doc.SHA256)})
+			Summary: fmt.Sprintf("%s deliverable version %d: %q (%s, SHA-256 %s)", who, v.Version, doc.Filename, domain.FormatBytes(doc.Size), doc.SHA256)})
 	})
 	if err != nil {
 		if ds.Body != nil {

@@ -125,7 +125,7 @@ func (a *App) UploadEngagementDocument(ctx context.Context, actor domain.User, e
 			where = " in " + folder
 		}
 		return a.audit(ctx, tx, actor, Record{Action: "engagement.document_upload", ObjectType: "engagement", ObjectID: engagementID, MatterID: ref.Matter.ID,
-			Summary: fmt.Sprintf("shared %q version %d%s (%s, %s, SHA-256 %s)", doc.Filename, ed.Version, where, describeKind(doc.ContentType), formatBytes(doc.Size), doc.SHA256)})
+			Summary: fmt.Sprintf("shared %q version %d%s (%s, %s, SHA-256 %s)", doc.Filename, ed.Version, where, describeKind(doc.ContentType), domain.FormatBytes(doc.Size), doc.SHA256)})
 	})
 	if err != nil {
 		a.dropBlob(ctx, doc.StorageKey)
@@ -236,7 +236,7 @@ func (a *App) DownloadEngagementDocument(ctx context.Context, actor domain.User,
 		ds.Body = checkedBody{rc, a, ed.Document}
 		ds.Document = ed.Document
 		return a.audit(ctx, tx, actor, Record{Action: "engagement.document_download", ObjectType: "engagement", ObjectID: engagementID, MatterID: ref.Matter.ID,
-			Summary: fmt.Sprintf("downloaded %q version %d (%s, SHA-256 %s)", ed.Document.Filename, ed.Version, formatBytes(ed.Document.Size), ed.Document.SHA256)})
+			Summary: fmt.Sprintf("downloaded %q version %d (%s, SHA-256 %s)", ed.Document.Filename, ed.Version, domain.FormatBytes(ed.Document.Size), ed.Document.SHA256)})
 	})
 	if err != nil {
 		if ds.Body != nil {

@@ -72,7 +72,7 @@ func (a *App) UploadEvidence(ctx context.Context, actor domain.User, vendorID, i
 		}
 		ev.Document.UploaderName = actor.Name
 		return a.audit(ctx, tx, actor, Record{Action: "assessment.evidence_upload", ObjectType: "assessment", ObjectID: id,
-			Summary: fmt.Sprintf("attached %q (%s, %s) to question %s of %s's security assessment", doc.Filename, describeType(doc.ContentType), formatBytes(doc.Size), control.Key, ref.Vendor.Name)})
+			Summary: fmt.Sprintf("attached %q (%s, %s) to question %s of %s's security assessment", doc.Filename, describeType(doc.ContentType), domain.FormatBytes(doc.Size), control.Key, ref.Vendor.Name)})
 	})
 	if err != nil {
 		a.dropBlob(ctx, doc.StorageKey)
@@ -115,20 +115,6 @@ func uploadControl(ctx context.Context, tx *store.Tx, ref assessmentRef, key str
 		return c, domain.Invalid("control", "choose the question the file is evidence for")
 	}
 	return c, nil
-}
-
-func formatBytes(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // EvidenceFile is a downloaded evidence file: its record and its verified content.

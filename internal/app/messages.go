@@ -307,7 +307,7 @@ func (a *App) DownloadAttachment(ctx context.Context, actor domain.User, engagem
 		ds.Body = checkedBody{rc, a, d}
 		ds.Document = d
 		return a.audit(ctx, tx, actor, Record{Action: "engagement.attachment_download", ObjectType: "engagement", ObjectID: engagementID, MatterID: ref.Matter.ID,
-			Summary: fmt.Sprintf("downloaded the message attachment %q (%s, SHA-256 %s)", d.Filename, formatBytes(d.Size), d.SHA256)})
+			Summary: fmt.Sprintf("downloaded the message attachment %q (%s, SHA-256 %s)", d.Filename, domain.FormatBytes(d.Size), d.SHA256)})
 	})
 	if err != nil {
 		if ds.Body != nil {

@@ -197,7 +197,7 @@ func (a *App) sealUpload(ctx context.Context, up Upload, accept fileKinds, limit
 	sealed, err := a.Blobs.Put(ctx, cr, limit)
 	switch {
 	case errors.Is(err, blob.ErrTooLarge):
-		return doc, domain.Invalid("file", "%s is larger than the %s limit", name, formatBytes(limit))
+		return doc, domain.Invalid("file", "%s is larger than the %s limit", name, domain.FormatBytes(limit))
 	case errors.Is(err, errBinaryText):
 		return doc, domain.Invalid("file", "%s starts like plain text but holds binary content", name)
 	case err != nil:

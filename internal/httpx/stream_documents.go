@@ -8,6 +8,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strconv"
+
+	"github.com/probity/probity/internal/domain"
 )
 
 // Streaming uploads and downloads of documents of any size: nothing here
@@ -52,6 +54,17 @@ type FormPart struct {
 
 // ErrUploadTooLarge is returned by StreamForm when the body passed limit.
 var ErrUploadTooLarge = errors.New("the upload is larger than the limit")
+
+// UploadError says, for the file field, that an upload passed its limit
+// (ErrUploadTooLarge, or a body cut by http.MaxBytesReader); any other
+// error is returned as it is.
+func UploadError(err error, limit int64) error {
+	var mbe *http.MaxBytesError
+	if errors.Is(err, ErrUploadTooLarge) || errors.As(err, &mbe) {
+		return domain.Invalid("file", "the file is larger than the %s limit", domain.FormatBytes(limit))
+	}
+	return err
+}
 
 // StreamForm reads a multipart/form-data body whose text fields (each at
 // most 64 KiB) come before its one file part named fileField, and calls put

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -124,10 +123,8 @@ func (h *Handler) recordConsent(w http.ResponseWriter, r *http.Request) {
 		case httpx.IsNotMultipart(err): // the form without its file input
 			return record(httpx.FormPart{Fields: map[string]string{"answer": r.PostFormValue("answer"),
 				"evidence": r.PostFormValue("evidence"), "typed_name": r.PostFormValue("typed_name")}})
-		case errors.Is(err, httpx.ErrUploadTooLarge):
-			return domain.Invalid("file", "the file is larger than the %d MiB limit", h.app.Config.MaxUpload>>20)
 		}
-		return err
+		return httpx.UploadError(err, h.app.Config.MaxUpload)
 	})
 }
 

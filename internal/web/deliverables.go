@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -63,10 +62,8 @@ func (h *Handler) uploadErr(err error) error {
 	switch {
 	case httpx.IsNotMultipart(err):
 		return domain.Invalid("file", "choose a file to upload")
-	case errors.Is(err, httpx.ErrUploadTooLarge):
-		return domain.Invalid("file", "the file is larger than the %d MiB limit", h.app.Config.MaxDocument>>20)
 	}
-	return err
+	return httpx.UploadError(err, h.app.Config.MaxDocument)
 }
 
 func (h *Handler) submitDeliverable(w http.ResponseWriter, r *http.Request) {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -27,9 +26,9 @@ type documentsPage struct {
 }
 
 func newDocumentsPage(v app.DocumentsView) documentsPage {
-	p := documentsPage{DocumentsView: v, MaxLabel: sizeLabel(v.MaxDocument), Sizes: map[int64]string{}}
+	p := documentsPage{DocumentsView: v, MaxLabel: domain.FormatBytes(v.MaxDocument), Sizes: map[int64]string{}}
 	for _, d := range v.Documents {
-		p.Sizes[d.ID] = sizeLabelExact(d.Document.Size)
+		p.Sizes[d.ID] = domain.FormatBytes(d.Document.Size)
 	}
 	return p
 }
@@ -89,8 +88,8 @@ func (h *Handler) uploadEngagementDocument(w http.ResponseWriter, r *http.Reques
 	switch {
 	case httpx.IsNotMultipart(err):
 		err = domain.Invalid("file", "send the file with the upload form")
-	case errors.Is(err, httpx.ErrUploadTooLarge):
-		err = domain.Invalid("file", "the file is larger than the %s limit", sizeLabel(limit))
+	default:
+		err = httpx.UploadError(err, limit)
 	}
 	switch domain.ErrorCode(err) {
 	case "":
@@ -100,18 +99,6 @@ func (h *Handler) uploadEngagementDocument(w http.ResponseWriter, r *http.Reques
 	default:
 		h.Error(w, r, err)
 	}
-}
-
-func sizeLabel(n int64) string {
-	switch {
-	case n >= 1<<30 && n%(1<<30) == 0:
-		return strconv.FormatInt(n>>30, 10) + " GiB"
-	case n >= 1<<20:
-		return strconv.FormatInt(n>>20, 10) + " MiB"
-	case n >= 1<<10:
-		return strconv.FormatInt(n>>10, 10) + " KiB"
-	}
-	return strconv.FormatInt(n, 10) + " bytes"
 }
 
 func (h *Handler) engagementDocument(w http.ResponseWriter, r *http.Request) {
@@ -135,23 +122,10 @@ func (h *Handler) engagementDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	d := ed.Document
 	p := newDocumentsPage(v)
-	p.Opened = &docRecord{ID: ed.ID, Filename: d.Filename, Type: app.DescribeContentType(d.ContentType), Size: sizeLabelExact(d.Size),
+	p.Opened = &docRecord{ID: ed.ID, Filename: d.Filename, Type: app.DescribeContentType(d.ContentType), Size: domain.FormatBytes(d.Size),
 		SHA256: d.SHA256, Uploader: d.UploaderName, Folder: ed.Folder, Description: ed.Description, Side: ed.Side, Version: ed.Version,
 		At: d.CreatedAt.Format("2006-01-02 15:04 MST")}
 	h.render(w, r, "engagement-documents", d.Filename+" · Documents", p)
-}
-
-func sizeLabelExact(n int64) string {
-	if n < 1<<10 {
-		return strconv.FormatInt(n, 10) + " bytes"
-	}
-	if n < 1<<20 {
-		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KiB"
-	}
-	if n < 1<<30 {
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
-	}
-	return strconv.FormatFloat(float64(n)/(1<<30), 'f', 2, 64) + " GiB"
 }
 
 func (h *Handler) downloadEngagementDocument(w http.ResponseWriter, r *http.Request) {

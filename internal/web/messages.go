@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -87,7 +86,7 @@ func (h *Handler) renderMessages(w http.ResponseWriter, r *http.Request, status 
 		h.Error(w, r, err)
 		return
 	}
-	p := messagesPage{MessagesView: v, Form: form, Subject: subject, Body: body, MaxLabel: sizeLabel(v.MaxDocument)}
+	p := messagesPage{MessagesView: v, Form: form, Subject: subject, Body: body, MaxLabel: domain.FormatBytes(v.MaxDocument)}
 	if v.Thread != nil {
 		for _, m := range v.Thread.Messages {
 			p.Posts = append(p.Posts, postView{Message: m, HTML: highlightMentions(m.Body, m.Mentions)})
@@ -137,9 +136,7 @@ func (h *Handler) postMessage(w http.ResponseWriter, r *http.Request) {
 		post.Subject, post.Body = r.PostFormValue("subject"), r.PostFormValue("body")
 		err = call()
 	}
-	if errors.Is(err, httpx.ErrUploadTooLarge) {
-		err = domain.Invalid("file", "the file is larger than the %s limit", sizeLabel(limit))
-	}
+	err = httpx.UploadError(err, limit)
 	switch domain.ErrorCode(err) {
 	case "":
 		http.Redirect(w, r, "/engagements/"+strconv.FormatInt(id, 10)+"/messages/"+strconv.FormatInt(v.Thread.ID, 10)+"#latest", http.StatusSeeOther)
