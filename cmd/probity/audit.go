@@ -12,13 +12,22 @@ import (
 // errChainBroken makes `audit verify` exit non-zero after printing the break.
 var errChainBroken = errors.New("the audit trail does not verify")
 
+// audit is the audit trail's verification and the quality audits
+// (sampling.go: audit sample; quality_audit.go: the rest).
 func (m *Main) audit(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "sample" {
+		return m.auditSample(ctx, args[1:])
+	}
+	if len(args) > 0 && qualityAuditCommands[args[0]] {
+		return m.qualityAudit(ctx, args)
+	}
 	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprint(m.Stderr, "Usage:\n  probity audit verify [--head] [flags]   check every link of the audit trail; print the head hash\n")
+		fmt.Fprint(m.Stderr, "Usage:\n  probity audit verify [--head] [flags]   check every link of the audit trail; print the head hash\n"+
+			"  probity audit sample --seed S --population N|FILE [--size n | method flags]   print the items a seeded draw selects\n"+qualityAuditUsage)
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
 			return nil
 		}
-		return usageError("audit needs a subcommand: verify")
+		return usageError("audit needs a subcommand: verify, sample, " + qualityAuditList)
 	}
 	var headOnly bool
 	c, _, err := m.parse("audit verify", "audit verify [--head] [flags]", args[1:], func(fs *flag.FlagSet) {

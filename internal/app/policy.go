@@ -132,6 +132,22 @@ const (
 	ReviewDeliverables   Action = "review_deliverables"
 )
 
+// Quality audits. PlanAudits is setting an engagement's audit plan
+// (attorneys and firm administrators). ConductAudits is the auditor's
+// work: importing batches, drawing samples, scoring, completing audits and
+// raising corrective actions (attorneys and firm staff reviewers, never a
+// vendor user). RespondCorrective is the vendor's answer to a corrective
+// action (vendor managers). VerifyCorrective is closing one after checking
+// the answer (attorneys). ViewScorecards is the vendor scorecards (firm
+// users; a vendor manager sees their own organisation's, by scope).
+const (
+	PlanAudits        Action = "plan_audits"
+	ConductAudits     Action = "conduct_audits"
+	RespondCorrective Action = "respond_corrective"
+	VerifyCorrective  Action = "verify_corrective"
+	ViewScorecards    Action = "view_scorecards"
+)
+
 // Can reports whether u may perform a. Objects outside the user's scope are
 // handled by ScopeFor (they answer not-found); Can covers whole capabilities.
 func Can(u domain.User, a Action) bool {
@@ -157,6 +173,16 @@ func Can(u domain.User, a Action) bool {
 		return u.Role.IsVendor() && u.VendorID != 0
 	case ReviewDeliverables:
 		return u.Role == domain.RoleAttorney
+	case PlanAudits:
+		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
+	case ConductAudits:
+		return u.Role == domain.RoleAttorney || u.Role == domain.RoleStaff
+	case RespondCorrective:
+		return u.Role == domain.RoleVendorManager && u.VendorID != 0
+	case VerifyCorrective:
+		return u.Role == domain.RoleAttorney
+	case ViewScorecards:
+		return u.Role.IsFirm() || u.Role == domain.RoleVendorManager && u.VendorID != 0
 	case ManageMatters:
 		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
 	case ViewComplianceRecord:

@@ -33,6 +33,8 @@ const (
 	ActivityRelease       Activity = "release"       // release approved work to the client
 	ActivityClose         Activity = "close"         // close the engagement
 	ActivityCertify       Activity = "certify"       // the vendor certifies return or destruction after close
+	ActivityAudit         Activity = "audit"         // the firm's quality audits: plan, batches, samples, scores, corrective actions raised and verified
+	ActivityCorrective    Activity = "corrective"    // the vendor responds to a corrective action
 )
 
 // activityLabel names an activity in a sentence ("Time cannot be recorded ...").
@@ -50,6 +52,8 @@ var activityLabel = map[Activity]string{
 	ActivityRelease:       "Work cannot be released to the client",
 	ActivityClose:         "The engagement cannot be closed",
 	ActivityCertify:       "Return or destruction of the matter's data cannot be certified",
+	ActivityAudit:         "Quality audits cannot be planned or carried out",
+	ActivityCorrective:    "Corrective actions cannot be answered",
 }
 
 // stageOrder ranks the stages an engagement passes through in order.
@@ -69,6 +73,8 @@ var firstStage = map[Activity]Stage{
 	ActivityReview:        StageActive,
 	ActivityRelease:       StageActive,
 	ActivityClose:         StageCommunication,
+	ActivityAudit:         StageSOW,
+	ActivityCorrective:    StageActive,
 }
 
 // gateBefore says which gate stands before a stage.
@@ -88,13 +94,13 @@ func StageAllows(s Stage, act Activity) error {
 	}
 	switch s {
 	case StageClosed:
-		if act == ActivityCertify {
+		if act == ActivityCertify || act == ActivityAudit { // the final audit comes after close
 			return nil
 		}
 		return Errorf(EGateClosed, "%s: the engagement is closed and the vendor's access was revoked.", label)
 	case StagePaused:
 		switch act {
-		case ActivityMessage, ActivityReview, ActivityClose, ActivityCommunication:
+		case ActivityMessage, ActivityReview, ActivityClose, ActivityCommunication, ActivityAudit, ActivityCorrective:
 			return nil
 		}
 		return Errorf(EGateClosed, "%s: the engagement is paused, with no new work and no document access until the reason is resolved.", label)

@@ -16,9 +16,10 @@ func TestStageAllowsOpensActivitiesInOrder(t *testing.T) {
 			var want bool
 			switch s {
 			case StageClosed:
-				want = act == ActivityCertify
+				want = act == ActivityCertify || act == ActivityAudit // the final audit comes after close
 			case StagePaused:
-				want = act == ActivityMessage || act == ActivityReview || act == ActivityClose || act == ActivityCommunication
+				want = act == ActivityMessage || act == ActivityReview || act == ActivityClose || act == ActivityCommunication ||
+					act == ActivityAudit || act == ActivityCorrective // a failed audit's pause is answered
 			default:
 				want = act != ActivityCertify && stageOrder[s] >= stageOrder[firstStage[act]]
 			}
