@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/probity/probity/internal/app"
@@ -136,7 +137,8 @@ func (h *Handler) Error(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 var funcs = template.FuncMap{
-	"money": func(m domain.Money) string { return m.String() },
+	"hasPrefix": strings.HasPrefix,
+	"money":     func(m domain.Money) string { return m.String() },
 	"date": func(d domain.Date) string {
 		if d == "" {
 			return "—"
