@@ -42,8 +42,8 @@ type firstScreenCase struct {
 
 var firstScreenCases = []firstScreenCase{
 	{domain.RoleFirmAdmin, "Eleanor Hartwell", []string{"Home", "Matters", "Engagements", "Vendors", "Clients", "Users", "Audit trail", "Questionnaires", "Settings"}, "home-admin.png"},
-	{domain.RoleAttorney, "Marcus Oyelaran", []string{"Home", "Matters", "Engagements", "Vendors", "Clients", "Reviews"}, "home-attorney.png"},
-	{domain.RoleStaff, "Daniel Brooks", []string{"Home", "Matters", "Engagements", "Vendors", "Clients"}, ""},
+	{domain.RoleAttorney, "Marcus Oyelaran", []string{"Home", "Matters", "Engagements", "Vendors", "Clients", "Reviews", "Quality audits"}, "home-attorney.png"},
+	{domain.RoleStaff, "Daniel Brooks", []string{"Home", "Matters", "Engagements", "Vendors", "Clients", "Quality audits"}, ""},
 	{domain.RoleVendorManager, "Anika Deshmukh", []string{"Home", "Engagements", "Our organisation", "Conflict disclosures"}, "home-vendor.png"},
 	{domain.RoleVendorProfessional, "Rohan Kulkarni", []string{"Home", "Engagements", "Our organisation"}, ""},
 	{domain.RoleClientContact, "Helen Calloway", []string{"Home", "Matters", "Outsourcing"}, "home-client.png"},

@@ -93,17 +93,11 @@ func (m *Main) engagementClosing(ctx context.Context, args []string) error {
 	if strings.TrimSpace(as) == "" {
 		return usageError("engagement " + sub + " needs --as EMAIL: the user to act as")
 	}
-	s, err := m.openCurrent(ctx, c)
+	a, actor, done, ctx, err := m.cliActor(ctx, c, as)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	a := m.newApp(s, c)
-	ctx = app.WithMeta(ctx, app.Meta{RequestID: "cli", MFA: true})
-	actor, err := a.UserByEmail(ctx, app.Operator, as)
-	if err != nil {
-		return err
-	}
+	defer done()
 	switch sub {
 	case "pause":
 		err = a.PauseEngagement(ctx, actor, id, reason)

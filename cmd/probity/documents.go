@@ -183,7 +183,8 @@ func checkDocuments(c *Config) error {
 // reminderPoll is how often serve looks for approvals nearing their end.
 const reminderPoll = time.Hour
 
-// startReminders sends approval-lapse reminders at start and every
+// startReminders sends approval-lapse reminders and creates the quality
+// audits that came due (app.ScheduleAudits) at start and every
 // reminderPoll until ctx ends; the returned func stops it and waits.
 func (m *Main) startReminders(ctx context.Context, a *app.App, log *slog.Logger) func() {
 	rctx, cancel := context.WithCancel(ctx)
@@ -197,6 +198,11 @@ func (m *Main) startReminders(ctx context.Context, a *app.App, log *slog.Logger)
 				log.Error("approval reminders", slog.Any("err", err))
 			} else if n > 0 {
 				log.Info("approval reminders queued", slog.Int("emails", n))
+			}
+			if n, err := a.ScheduleAudits(rctx); err != nil && rctx.Err() == nil {
+				log.Error("quality audit schedule", slog.Any("err", err))
+			} else if n > 0 {
+				log.Info("quality audits came due", slog.Int("audits", n))
 			}
 			select {
 			case <-rctx.Done():

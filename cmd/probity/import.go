@@ -63,17 +63,11 @@ func (m *Main) importCSV(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := m.openCurrent(ctx, c)
+	a, actor, done, ctx, err := m.cliActor(ctx, c, as)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	a := m.newApp(s, c)
-	ctx = app.WithMeta(ctx, app.Meta{RequestID: "cli", MFA: true})
-	actor, err := a.UserByEmail(ctx, app.Operator, as)
-	if err != nil {
-		return err
-	}
+	defer done()
 	p, err := a.ImportCSV(ctx, actor, kind, data, dry)
 	var ie *app.ImportError
 	if err != nil && !errors.As(err, &ie) {

@@ -110,17 +110,11 @@ func (m *Main) sow(ctx context.Context, args []string) error {
 	case id <= 0:
 		return usageError("sow " + sub + " needs the engagement's id: probity " + subs[sub])
 	}
-	s, err := m.openCurrent(ctx, c)
+	a, actor, done, ctx, err := m.cliActor(ctx, c, as)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	a := m.newApp(s, c)
-	ctx = app.WithMeta(ctx, app.Meta{RequestID: "cli", MFA: true})
-	actor, err := a.UserByEmail(ctx, app.Operator, as)
-	if err != nil {
-		return err
-	}
+	defer done()
 	switch sub {
 	case "item add":
 		w, err := a.AddWorkItem(ctx, actor, id, in)

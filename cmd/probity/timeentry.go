@@ -83,17 +83,11 @@ func (m *Main) timeEntry(ctx context.Context, args []string) error {
 	case (sub == "submit" || sub == "approve" || sub == "return") && entry <= 0:
 		return usageError("time " + sub + " needs --entry N")
 	}
-	s, err := m.openCurrent(ctx, c)
+	a, actor, done, ctx, err := m.cliActor(ctx, c, as)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	a := m.newApp(s, c)
-	ctx = app.WithMeta(ctx, app.Meta{RequestID: "cli", MFA: true})
-	actor, err := a.UserByEmail(ctx, app.Operator, as)
-	if err != nil {
-		return err
-	}
+	defer done()
 	switch sub {
 	case "add":
 		t, err := a.AddTimeEntry(ctx, actor, id, app.TimeEntryInput{WorkItemID: item, Date: date, Hours: hours, TaskCode: task, ActivityCode: activity,
@@ -175,17 +169,11 @@ func (m *Main) deadline(ctx context.Context, args []string) error {
 	case sub == "done" && dl <= 0:
 		return usageError("deadline done needs --deadline N")
 	}
-	s, err := m.openCurrent(ctx, c)
+	a, actor, done, ctx, err := m.cliActor(ctx, c, as)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	a := m.newApp(s, c)
-	ctx = app.WithMeta(ctx, app.Meta{RequestID: "cli", MFA: true})
-	actor, err := a.UserByEmail(ctx, app.Operator, as)
-	if err != nil {
-		return err
-	}
+	defer done()
 	switch sub {
 	case "add":
 		var ownerID int64

@@ -80,6 +80,9 @@ func (a *App) ResumeEngagement(ctx context.Context, actor domain.User, id int64,
 			return err
 		}
 		ok, err := tx.ResumeEngagement(ctx, id, domain.PauseManual)
+		if err == nil && !ok { // a pause after failed quality audits is also resumed by hand
+			ok, err = tx.ResumeEngagement(ctx, id, domain.PauseAudit)
+		}
 		if err != nil {
 			return err
 		}
@@ -202,7 +205,7 @@ type ClosingView struct {
 	Certificate *domain.Certificate
 	Evaluation  *domain.Evaluation
 	FinalAudit  *domain.FinalAudit
-	PausedCause string // while paused: manual, consent or vendor
+	PausedCause string // while paused: manual, audit, consent or vendor
 	CanPause    bool
 	CanResume   bool
 	CanClose    bool
@@ -255,7 +258,7 @@ func (a *App) ClosingOf(ctx context.Context, actor domain.User, id int64) (Closi
 		st := steward(actor, h.Engagement) == nil
 		closeOK := domain.StageAllows(h.Stage, domain.ActivityClose) == nil
 		v.CanPause = st && closeOK && domain.Pausable(h.Stage)
-		v.CanResume = st && h.Stage == domain.StagePaused && v.PausedCause == domain.PauseManual
+		v.CanResume = st && h.Stage == domain.StagePaused && (v.PausedCause == domain.PauseManual || v.PausedCause == domain.PauseAudit)
 		v.CanClose = st && closeOK
 		certOK := domain.StageAllows(h.Stage, domain.ActivityCertify) == nil
 		v.CanCertify = certOK && Can(actor, LeadVendorTeam) && actor.VendorID == h.VendorID && v.Certificate == nil
@@ -305,13 +308,25 @@ func closingObligation(ctx context.Context, tx *store.Tx, e domain.Engagement, f
 		return o, err
 	}
 	if f, err := tx.FinalAudit(ctx, e.ID); err == nil {
+		fa, err := tx.AuditByPeriod(ctx, e.ID, "final") // the audit the schedule made of it, if any
+		if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+			return o, err
+		}
 		if f.CompletedAt.IsZero() {
-			o.Facts = append(o.Facts, Fact{What: "Final quality audit due", On: string(f.DueOn)})
+			what := "Final quality audit due"
+			if fa.State == domain.AuditScoring {
+				what = fmt.Sprintf("Final quality audit being scored (%d of %d items)", fa.Scored, fa.SampleSize)
+			}
+			o.Facts = append(o.Facts, Fact{What: what, On: string(f.DueOn)})
 			if o.State == ObligationMet {
 				o.State, o.Status = ObligationAttention, "Final audit due by "+string(f.DueOn)
 			}
 		} else {
-			o.Facts = append(o.Facts, Fact{What: "Final quality audit done", On: day(f.CompletedAt)})
+			what := "Final quality audit done"
+			if fa.Verdict != "" {
+				what = fmt.Sprintf("Final quality audit done: %s, %d errors in %d items", fa.Verdict, fa.Errors, fa.SampleSize)
+			}
+			o.Facts = append(o.Facts, Fact{What: what, On: day(f.CompletedAt)})
 		}
 	} else if domain.ErrorCode(err) != domain.ENotFound {
 		return o, err

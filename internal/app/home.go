@@ -29,6 +29,20 @@ type Home struct {
 	// Reviews are the deliverable versions waiting for the attorney's
 	// review, oldest first (attorneys only; reviews.go).
 	Reviews []ReviewQueueItem
+	// Audits are the quality audits due or being scored that the
+	// attorney or staff reviewer audits, oldest due first (audit_schedule.go).
+	Audits []domain.Audit
+}
+
+// AuditsOverdue counts the audits past their due day.
+func (h Home) AuditsOverdue() int {
+	n := 0
+	for _, au := range h.Audits {
+		if au.Overdue {
+			n++
+		}
+	}
+	return n
 }
 
 // ReviewsOverdue counts the reviews waiting too long or past their due date.
@@ -80,6 +94,9 @@ func (a *App) Home(ctx context.Context, actor domain.User) (Home, error) {
 	})
 	if err == nil && Can(actor, ReviewDeliverables) {
 		h.Reviews, err = a.ReviewQueue(ctx, actor)
+	}
+	if err == nil && Can(actor, ConductAudits) {
+		h.Audits, err = a.MyAudits(ctx, actor)
 	}
 	return h, err
 }

@@ -343,6 +343,7 @@ func OpenEngagement(e *Engagement, gs []Gate, today Date) error {
 const (
 	PauseVendorLapsed = "vendor"  // the vendor's approval lapsed or was rejected
 	PauseConsent      = "consent" // the client revoked their consent
+	PauseAudit        = "audit"   // consecutive failed quality audits (the plan's PauseAfter); resumed by hand
 )
 
 // Pausable reports whether an engagement at stage s is open work that a

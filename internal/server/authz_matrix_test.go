@@ -1447,7 +1447,9 @@ func (m *matrix) collectRoutes(srv *server.Server) {
 	maps.Copy(rules, m.communicationRules()) // communication_matrix_test.go
 	maps.Copy(rules, m.documentsRules())
 	maps.Copy(rules, m.deliverablesRules())
-	maps.Copy(rules, m.sowRules()) // sow_matrix_test.go
+	maps.Copy(rules, m.scorecardsRules()) // scorecards_matrix_test.go
+	maps.Copy(rules, m.sowRules())        // sow_matrix_test.go
+	maps.Copy(rules, m.auditsRules())     // audits_matrix_test.go
 	seen := map[string]bool{}
 	add := func(surface, pattern string, public bool) {
 		seen[pattern] = true

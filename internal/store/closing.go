@@ -97,17 +97,11 @@ type VendorScore struct {
 	Quality, Timeliness, Communication, Compliance, All float64
 }
 
-// VendorEvaluations averages a vendor's evaluations.
+// VendorEvaluations averages a vendor's evaluations (scorecards.go:
+// evaluationsByVendor, the one definition the scorecards use too).
 func (tx *Tx) VendorEvaluations(ctx context.Context, vendorID int64) (VendorScore, error) {
-	var s VendorScore
-	var q, t, c, k sql.NullFloat64
-	err := tx.queryRow(ctx, `SELECT COUNT(*), AVG(quality * 1.0), AVG(timeliness * 1.0), AVG(communication * 1.0), AVG(compliance * 1.0)
-		FROM engagement_evaluations WHERE vendor_id = $1`, vendorID).Scan(&s.Evaluations, &q, &t, &c, &k)
-	s.Quality, s.Timeliness, s.Communication, s.Compliance = q.Float64, t.Float64, c.Float64, k.Float64
-	if s.Evaluations > 0 {
-		s.All = (s.Quality + s.Timeliness + s.Communication + s.Compliance) / 4
-	}
-	return s, err
+	scores, err := tx.evaluationsByVendor(ctx, vendorID)
+	return scores[vendorID], err
 }
 
 // PausedCause says what paused an engagement ("" when it is not paused).

@@ -45,6 +45,9 @@ func navFor(u domain.User, path string) []navItem {
 		if app.Can(u, app.ReviewDeliverables) {
 			items = append(items, navItem{Label: "Reviews", Href: "/reviews"})
 		}
+		if app.Can(u, app.ConductAudits) {
+			items = append(items, navItem{Label: "Quality audits", Href: "/audits"})
+		}
 		if app.Can(u, app.ManageUsers) {
 			items = append(items, navItem{Label: "Users", Href: "/admin/users"})
 		}
@@ -190,4 +193,8 @@ var funcs = template.FuncMap{
 	"splitParas": splitParas,     // consent.go: a text's paragraphs
 	"hitClass":   hitStatusClass, // conflicts.go: a conflict hit's status badge
 	"resolving":  resolving,      // conflicts.go: what the resolution form of a hit needs
+	"pct":        auditPercent,   // audits.go: a proportion as a percentage, up to two decimals
+	"verdict":    verdictClass,   // audits.go: an audit verdict's or state's badge
+	"statement":  auditStatement, // audits.go: a completed audit in one sentence
+	"auditLabel": auditLabel,     // audits.go: an audit setting or state in words
 }

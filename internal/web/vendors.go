@@ -69,6 +69,8 @@ type vendorPage struct {
 	Error string
 	Field string
 	Score *app.VendorScoreView // firm users: the average evaluation at close (closing.go)
+	// Scorecard: firm users and the vendor's own manager (scorecards.go).
+	Scorecard *scorecardView
 }
 
 func (h *Handler) vendor(w http.ResponseWriter, r *http.Request) {
@@ -91,6 +93,14 @@ func (h *Handler) renderVendor(w http.ResponseWriter, r *http.Request, status in
 	}
 	if sc, err := h.app.VendorScore(r.Context(), u, id); err == nil {
 		v.Score = &app.VendorScoreView{VendorScore: sc}
+	}
+	switch sc, err := h.app.VendorScorecard(r.Context(), u, id); domain.ErrorCode(err) {
+	case "":
+		v.Scorecard = &scorecardView{sc}
+	case domain.EForbidden, domain.ENotFound:
+	default:
+		h.Error(w, r, err)
+		return
 	}
 	h.renderStatus(w, r, status, "vendor", v.Vendor.Name, v)
 }

@@ -74,7 +74,7 @@ func New(a *app.App, cookies httpx.Cookies, version string) (*Handler, error) {
 }
 
 // pageNames are the templates the handlers render; New checks each exists.
-var pageNames = []string{"assessments", "assessment", "questionnaires", "questionnaire", "signin", "error", "home", "matters", "matter", "engagements", "engagement", "vendors", "vendor", "clients", "users", "audit", "tokens", "signin-mfa", "mfa", "sessions", "settings", "invitations", "invitation", "password-forgot", "password-reset", "user", "outbox", "vendor-profile", "person", "party-search", "disclosures", "conflict-hit", "compliance", "matter-form", "matter-import", "engagement-communication", "engagement-briefing", "engagement-documents", "engagement-messages", "engagement-deliverables", "reviews", "engagement-close", "engagement-sow", "engagement-work"}
+var pageNames = []string{"assessments", "assessment", "questionnaires", "questionnaire", "signin", "error", "home", "matters", "matter", "engagements", "engagement", "vendors", "vendor", "clients", "users", "audit", "tokens", "signin-mfa", "mfa", "sessions", "settings", "invitations", "invitation", "password-forgot", "password-reset", "user", "outbox", "vendor-profile", "person", "party-search", "disclosures", "conflict-hit", "compliance", "matter-form", "matter-import", "engagement-communication", "engagement-briefing", "engagement-documents", "engagement-messages", "engagement-deliverables", "reviews", "engagement-close", "engagement-sow", "engagement-work", "scorecards", "engagement-audits", "engagement-audit", "audits"}
 
 // Route is one entry of the web route table.
 type Route struct {
@@ -161,6 +161,17 @@ func (h *Handler) Routes() []Route {
 		{"POST /engagements/{id}/deliverables/versions/{ver}/review", h.reviewDeliverable, false},
 		{"POST /engagements/{id}/deliverables/versions/{ver}/release", h.releaseDeliverable, false},
 		{"GET /reviews", h.reviewQueue, false},
+		{"GET /engagements/{id}/audits", h.engagementAudits, false},
+		{"POST /engagements/{id}/audit-plan", h.saveAuditPlan, false},
+		{"POST /engagements/{id}/audit-batches", h.importAuditBatch, false},
+		{"POST /engagements/{id}/audits", h.startQualityAudit, false},
+		{"GET /engagements/{id}/audits/{aid}", h.qualityAudit, false},
+		{"POST /engagements/{id}/audits/{aid}/items/{sid}/score", h.scoreAuditItem, false},
+		{"POST /engagements/{id}/audits/{aid}/complete", h.completeQualityAudit, false},
+		{"POST /engagements/{id}/audits/{aid}/corrective-actions", h.raiseCorrectiveAction, false},
+		{"POST /engagements/{id}/corrective-actions/{cid}/respond", h.respondCorrectiveAction, false},
+		{"POST /engagements/{id}/corrective-actions/{cid}/verify", h.verifyCorrectiveAction, false},
+		{"GET /audits", h.myAudits, false},
 		{"GET /engagements/{id}/sow", h.sow, false},
 		{"POST /engagements/{id}/sow/items", h.addWorkItem, false},
 		{"POST /engagements/{id}/sow/items/{iid}", h.updateWorkItem, false},
@@ -184,6 +195,8 @@ func (h *Handler) Routes() []Route {
 		{"POST /engagements/{id}/evaluation", h.evaluateVendor, false},
 		{"GET /vendors", h.vendors, false},
 		{"GET /vendors/{id}", h.vendor, false},
+		{"GET /vendors/scorecards", h.scorecards, false},        // scorecards.go
+		{"GET /vendors/scorecards.csv", h.scorecardsCSV, false}, // scorecards.go
 		{"POST /vendors", h.createVendor, false},
 		{"GET /vendors/{id}/profile", h.vendorProfileForm, false},
 		{"POST /vendors/{id}/profile", h.saveVendorProfile, false},

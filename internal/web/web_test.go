@@ -295,6 +295,22 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 		for _, m := range mail {
 			ids["/admin/outbox"] = append(ids["/admin/outbox"], m.ID)
 		}
+		// Each engagement's quality audits (audits_test.go): their pages.
+		audits := map[int64][]int64{}
+		rows, err := s.app.Store.DB().QueryContext(ctx, `SELECT id, engagement_id FROM audits ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var aid, eid int64
+			if err := rows.Scan(&aid, &eid); err != nil {
+				t.Fatal(err)
+			}
+			audits[eid] = append(audits[eid], aid)
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
 		// Every signed-in GET page of the route table, with each demo id.
 		var paths []string
 		for _, rt := range s.h.Routes() {
@@ -354,6 +370,16 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 				for _, id := range ids[prefix] {
 					paths = append(paths, fmt.Sprintf("/engagements/%d/%s", id, strings.TrimPrefix(param, "id}/")))
 				}
+			case param == "id}/audits" && prefix == "/engagements": // audits.go
+				for _, id := range ids[prefix] {
+					paths = append(paths, fmt.Sprintf("/engagements/%d/audits", id))
+				}
+			case param == "id}/audits/{aid}" && prefix == "/engagements":
+				for e, as := range audits {
+					for _, a := range as {
+						paths = append(paths, fmt.Sprintf("/engagements/%d/audits/%d", e, a))
+					}
+				}
 			case (param == "id}/deliverables" || param == "id}/close") && prefix == "/engagements": // deliverables.go, closing.go
 				for _, id := range ids[prefix] {
 					paths = append(paths, fmt.Sprintf("/engagements/%d/%s", id, strings.TrimPrefix(param, "id}/")))
@@ -392,6 +418,10 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 				return "matter-import"
 			case strings.HasPrefix(p, "/engagements/") && (strings.HasSuffix(p, "/documents") || strings.HasSuffix(p, "/messages")):
 				return "engagement-" + p[strings.LastIndex(p, "/")+1:]
+			case strings.HasPrefix(p, "/engagements/") && strings.HasSuffix(p, "/audits"):
+				return "engagement-audits"
+			case strings.HasPrefix(p, "/engagements/") && strings.Contains(p, "/audits/"):
+				return "engagement-audit"
 			case strings.HasPrefix(p, "/engagements/") && (strings.HasSuffix(p, "/deliverables") || strings.HasSuffix(p, "/close")):
 				return "engagement-" + p[strings.LastIndex(p, "/")+1:]
 			case strings.HasPrefix(p, "/engagements/") && (strings.HasSuffix(p, "/communication") || strings.HasSuffix(p, "/briefing") || strings.HasSuffix(p, "/sow") || strings.HasSuffix(p, "/work")):
