@@ -215,25 +215,38 @@ func Masked(u string) string {
 
 // parse parses a command's flags, including the global ones.
 func (m *Main) parse(name, synopsis string, args []string, define func(fs *flag.FlagSet)) (*Config, *flag.FlagSet, error) {
-	fs := flag.NewFlagSet("probity "+name, flag.ContinueOnError)
-	c := m.flags(fs)
-	if define != nil {
-		define(fs)
+	var c *Config
+	fs, err := m.parseFlags(name, synopsis, args, func(fs *flag.FlagSet) {
+		c = m.flags(fs)
+		if define != nil {
+			define(fs)
+		}
+	})
+	if err != nil {
+		return nil, nil, err
 	}
+	if err := m.resolve(fs, c); err != nil {
+		return nil, nil, err
+	}
+	return c, fs, nil
+}
+
+// parseFlags parses a command's own flags only: for commands that need no
+// configuration (no database, no data directory), such as sample-size.
+func (m *Main) parseFlags(name, synopsis string, args []string, define func(fs *flag.FlagSet)) (*flag.FlagSet, error) {
+	fs := flag.NewFlagSet("probity "+name, flag.ContinueOnError)
+	define(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(m.Stderr, "Usage: probity %s\n\nFlags:\n", synopsis)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
-			return nil, nil, err
+			return nil, err
 		}
-		return nil, nil, usageError(err.Error())
+		return nil, usageError(err.Error())
 	}
-	if err := m.resolve(fs, c); err != nil {
-		return nil, nil, err
-	}
-	return c, fs, nil
+	return fs, nil
 }
 
 func (m *Main) config(ctx context.Context, args []string) error {

@@ -54,13 +54,19 @@ the API; a refusal prints why and exits 1, changing nothing.
 `
 )
 
-// boolFlags are the flags of these commands that take no value.
-var boolFlags = map[string]bool{"stratify": true, "allow-relax": true, "accept": true, "reopen": true, "h": true, "help": true}
+// auditBoolFlags and correctiveBoolFlags are the flags of these commands
+// that take no value (audit plan set's --accept takes the acceptance
+// number; corrective verify's --accept takes none).
+var (
+	auditBoolFlags      = map[string]bool{"stratify": true, "allow-relax": true, "h": true, "help": true}
+	correctiveBoolFlags = map[string]bool{"accept": true, "reopen": true, "h": true, "help": true}
+)
 
 // positional takes one argument given before, between or after the flags
 // (Go's flag package stops at the first non-flag): it returns the
-// argument, if any, and the flags to parse.
-func positional(args []string) (string, []string) {
+// argument, if any, and the flags to parse. bools are the flags that take
+// no value.
+func positional(args []string, bools map[string]bool) (string, []string) {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
@@ -68,7 +74,7 @@ func positional(args []string) (string, []string) {
 		}
 		if strings.HasPrefix(a, "-") && len(a) > 1 {
 			name := strings.TrimLeft(a, "-")
-			if !strings.Contains(name, "=") && !boolFlags[name] {
+			if !strings.Contains(name, "=") && !bools[name] {
 				i++ // the flag's value
 			}
 			continue
@@ -130,7 +136,7 @@ func (m *Main) qualityAudit(ctx context.Context, args []string) error {
 		fmt.Fprint(m.Stderr, "Usage:\n"+qualityAuditUsage)
 		return usageError("unknown subcommand audit " + sub)
 	}
-	pos, args := positional(args)
+	pos, args := positional(args, auditBoolFlags)
 	var as, name, seed, fail, correct, note string
 	var eid, auditID, batchID, item int64
 	pf := planFlags{}
@@ -531,7 +537,7 @@ func (m *Main) corrective(ctx context.Context, args []string) error {
 		return usageError("corrective needs a subcommand: list, raise, respond or verify")
 	}
 	sub := args[0]
-	pos, rest := positional(args[1:])
+	pos, rest := positional(args[1:], correctiveBoolFlags)
 	var as, desc, due, response, note string
 	var eid, auditID, finding int64
 	var accept, reopen bool

@@ -63,7 +63,7 @@ func (f *methodFlags) spec(n int64) (domain.SampleSpec, error) {
 // (--json: the details), computed by domain.SampleSize.
 func (m *Main) sampleSize(ctx context.Context, args []string) error {
 	var f methodFlags
-	_, fs, err := m.parse("sample-size", "sample-size --population N [--confidence 0.95] [--margin 0.05] [--expected 0.5] | --method zero-defect --max-error-rate 0.02 [--population N] | --method z14 --level II --population N [--accept Ac] [--json]", args, func(fs *flag.FlagSet) {
+	fs, err := m.parseFlags("sample-size", "sample-size --population N [--confidence 0.95] [--margin 0.05] [--expected 0.5] | --method zero-defect --max-error-rate 0.02 [--population N] | --method z14 --level II --population N [--accept Ac] [--json]", args, func(fs *flag.FlagSet) {
 		f.define(fs)
 		fs.Int64Var(&f.population, "population", 0, "N, the population or lot size (zero-defect: optional, caps the size)")
 		fs.BoolVar(&f.asJSON, "json", false, "print the details as JSON")
@@ -103,7 +103,7 @@ func (m *Main) sampleSize(ctx context.Context, args []string) error {
 // counting their items in file order) and prints "person<TAB>item".
 func (m *Main) auditSample(ctx context.Context, args []string) error {
 	var f methodFlags
-	_, fs, err := m.parse("audit sample", "audit sample --seed S --population N|FILE.csv [--size n | method flags] [--stratify]", args, func(fs *flag.FlagSet) {
+	fs, err := m.parseFlags("audit sample", "audit sample --seed S --population N|FILE.csv [--size n | method flags] [--stratify]", args, func(fs *flag.FlagSet) {
 		f.define(fs)
 		fs.StringVar(&f.seed, "seed", "", "the seed recorded on the audit (required)")
 		fs.StringVar(&f.populationArg, "population", "", "the population: a number of items (positions 1..N), or a CSV file of items (item_id, decision, person, ...)")

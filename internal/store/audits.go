@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -287,10 +288,10 @@ func (tx *Tx) PopulationItems(ctx context.Context, batchID int64, positions []in
 }
 
 // BatchStrata lists the batch's positions grouped by person, persons in
-// name order and positions ascending within each: the strata of a
+// byte order of their names and positions ascending within each: the strata of a
 // stratified draw.
 func (tx *Tx) BatchStrata(ctx context.Context, batchID int64) (map[string][]int64, []string, error) {
-	rows, err := tx.query(ctx, `SELECT person, position FROM audit_population_items WHERE batch_id = $1 ORDER BY person, position`, batchID)
+	rows, err := tx.query(ctx, `SELECT person, position FROM audit_population_items WHERE batch_id = $1 ORDER BY position`, batchID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -308,6 +309,9 @@ func (tx *Tx) BatchStrata(ctx context.Context, batchID int64) (map[string][]int6
 		}
 		by[person] = append(by[person], pos)
 	}
+	// Names in byte order, in Go rather than by the database's collation,
+	// so both engines (and `probity audit sample --stratify`) agree.
+	slices.Sort(names)
 	return by, names, rows.Err()
 }
 

@@ -236,6 +236,12 @@ func readPlanForm(r *http.Request) (planForm, domain.AuditPlan, error) {
 			err = domain.Invalid(field, "enter a percentage, e.g. 95 or 2.5")
 			return
 		}
+		// in percent here, so the message speaks the form's language (the
+		// expected proportion may be 0: unknown, taken as 50)
+		if field == "expected" && (x < 0 || x > 100) || field != "expected" && (x <= 0 || x >= 100) {
+			err = domain.Invalid(field, "enter a percentage between 0 and 100, such as 95; got %s", s)
+			return
+		}
 		*to = x / 100
 	}
 	if p.Cadence == domain.AuditEveryN {
