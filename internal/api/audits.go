@@ -164,6 +164,8 @@ type correctiveJSON struct {
 	ID          int64      `json:"id"`
 	AuditID     int64      `json:"audit_id"`
 	FindingID   int64      `json:"finding_id,omitempty"`
+	Criterion   string     `json:"criterion,omitempty"`
+	ItemKey     string     `json:"item_key,omitempty"`
 	Description string     `json:"description"`
 	DueOn       string     `json:"due_on"`
 	State       string     `json:"state"`
@@ -177,7 +179,7 @@ type correctiveJSON struct {
 }
 
 func correctiveOut(c domain.CorrectiveAction) correctiveJSON {
-	return correctiveJSON{ID: c.ID, AuditID: c.AuditID, FindingID: c.FindingID, Description: c.Description, DueOn: string(c.DueOn), State: string(c.State),
+	return correctiveJSON{ID: c.ID, AuditID: c.AuditID, FindingID: c.FindingID, Criterion: c.Criterion, ItemKey: c.ItemKey, Description: c.Description, DueOn: string(c.DueOn), State: string(c.State),
 		Overdue: c.Overdue, RaisedBy: c.RaisedName, RaisedAt: when(c.RaisedAt), Response: c.Response, RespondedAt: when(c.RespondedAt),
 		VerifyNote: c.VerifyNote, ClosedAt: when(c.ClosedAt)}
 }

@@ -183,13 +183,17 @@ func TestQualityAuditAPI(t *testing.T) {
 		}
 		var list struct {
 			Corrective []struct {
-				ID    int64  `json:"id"`
-				State string `json:"state"`
+				ID        int64  `json:"id"`
+				State     string `json:"state"`
+				Criterion string `json:"criterion"`
+				ItemKey   string `json:"item_key"`
 			} `json:"corrective_actions"`
 		}
 		anika.getJSON(t, path("/corrective-actions"), &list)
-		if len(list.Corrective) != 1 || list.Corrective[0].ID != ca.ID {
-			t.Errorf("the vendor's corrective actions: %+v", list)
+		// The vendor is told which item failed which criterion.
+		if len(list.Corrective) != 1 || list.Corrective[0].ID != ca.ID || list.Corrective[0].Criterion != a.Findings[0].Criterion ||
+			list.Corrective[0].ItemKey == "" {
+			t.Errorf("the vendor's corrective actions: %+v (finding %+v)", list, a.Findings[0])
 		}
 		act := func(tail string) string { return path(fmt.Sprintf("/corrective-actions/%d%s", ca.ID, tail)) }
 		wantError(t, anika.send(t, http.MethodPost, act("/respond"), []byte(`{"response":""}`), false), http.StatusUnprocessableEntity, "invalid")

@@ -238,7 +238,9 @@ type CorrectiveAction struct {
 	AuditID      int64
 	EngagementID int64
 	VendorID     int64
-	FindingID    int64 // 0: raised on the audit as a whole
+	FindingID    int64  // 0: raised on the audit as a whole
+	Criterion    string // the finding's criterion key (with FindingID)
+	ItemKey      string // the finding's item (with FindingID)
 	Description  string
 	DueOn        Date
 	State        CorrectiveState

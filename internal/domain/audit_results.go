@@ -185,26 +185,44 @@ func Evaluate(a Audit, items []SampleItem, positiveLabel string) (AuditResults, 
 		return AuditResults{}, err
 	}
 	complete := res.Scored == len(items)
+	var pass bool
+	if res.Statement, pass, err = AuditStatement(a, res.Errors, res.Scored); err != nil {
+		return AuditResults{}, err
+	}
+	if complete {
+		res.Verdict = verdict(pass)
+	} else {
+		res.Statement = fmt.Sprintf("So far (%d of %d items scored): %s", res.Scored, len(items), res.Statement)
+	}
+	return res, nil
+}
+
+// AuditStatement states the result of errors found in scored items under
+// the audit's frozen method and threshold, and whether that passes: Z1.4
+// against the acceptance number; the other methods by the one-sided
+// Clopper–Pearson upper bound (rounded up in the sentence, so it stays
+// true) against the maximum error rate, which the sentence names. The
+// auditor's results and the client's summary both say it here.
+func AuditStatement(a Audit, errors, scored int) (string, bool, error) {
 	if a.Spec.Method == MethodZ14 {
-		pass := res.Errors <= a.Spec.Accept
+		pass := errors <= a.Spec.Accept
 		within := fmt.Sprintf("within the acceptance number %d", a.Spec.Accept)
 		if !pass {
 			within = fmt.Sprintf("above the acceptance number %d", a.Spec.Accept)
 		}
-		res.Statement = fmt.Sprintf("%d error%s in %d items: %s.", res.Errors, plural(res.Errors), res.Scored, within)
-		if complete {
-			res.Verdict = verdict(pass)
-		}
-	} else {
-		res.Statement = fmt.Sprintf("With %s%% confidence the error rate is below %s%%.", num(c*100), percentUp(res.UpperBound))
-		if complete {
-			res.Verdict = verdict(res.UpperBound <= a.MaxErrorRate)
-		}
+		return fmt.Sprintf("%d error%s in %d items: %s.", errors, plural(errors), scored, within), pass, nil
 	}
-	if !complete {
-		res.Statement = fmt.Sprintf("So far (%d of %d items scored): %s", res.Scored, len(items), res.Statement)
+	c := a.Spec.Confidence
+	ub, err := UpperBound(errors, scored, c)
+	if err != nil {
+		return "", false, err
 	}
-	return res, nil
+	pass := ub <= a.MaxErrorRate
+	limit := "within"
+	if !pass {
+		limit = "above"
+	}
+	return fmt.Sprintf("With %s%% confidence the error rate is below %s%%: %s the plan's limit of %s%%.", num(c*100), percentUp(ub), limit, num(a.MaxErrorRate*100)), pass, nil
 }
 
 func verdict(pass bool) string {

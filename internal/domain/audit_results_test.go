@@ -31,7 +31,7 @@ func TestEvaluateProportion(t *testing.T) {
 	if res.Scored != 157 || res.Errors != 0 || math.Abs(res.UpperBound-(1-math.Pow(0.05, 1.0/157))) > 1e-12 {
 		t.Errorf("results %+v", res)
 	}
-	if res.Statement != "With 95% confidence the error rate is below 1.9%." || res.Verdict != VerdictPass {
+	if res.Statement != "With 95% confidence the error rate is below 1.9%: within the plan's limit of 2%." || res.Verdict != VerdictPass {
 		t.Errorf("statement %q verdict %q", res.Statement, res.Verdict)
 	}
 	i := slices.IndexFunc(res.Criteria, func(c CriterionResult) bool { return c.Key == "format" })

@@ -641,15 +641,19 @@ func (tx *Tx) CompleteFinalAudit(ctx context.Context, engagementID int64, at tim
 }
 
 const correctiveCols = `c.id, c.audit_id, c.engagement_id, c.vendor_id, COALESCE(c.finding_id, 0), c.description, c.due_on, c.state, c.raised_by, u.name,
-	c.raised_at, c.response, COALESCE(c.responded_by, 0), c.responded_at, c.verify_note, COALESCE(c.closed_by, 0), c.closed_at`
+	c.raised_at, c.response, COALESCE(c.responded_by, 0), c.responded_at, c.verify_note, COALESCE(c.closed_by, 0), c.closed_at,
+	COALESCE(f.criterion, ''), COALESCE(sm.item_key, '')`
 
-const correctiveFrom = ` FROM corrective_actions c JOIN users u ON u.id = c.raised_by`
+// correctiveFrom joins the raiser and, for an action raised from a
+// finding, the finding's criterion and item, which the vendor is shown.
+const correctiveFrom = ` FROM corrective_actions c JOIN users u ON u.id = c.raised_by
+	LEFT JOIN audit_findings f ON f.id = c.finding_id LEFT JOIN audit_samples sm ON sm.id = f.sample_id`
 
 func scanCorrective(r interface{ Scan(...any) error }) (domain.CorrectiveAction, error) {
 	var c domain.CorrectiveAction
 	var raised, responded, closed int64
 	err := r.Scan(&c.ID, &c.AuditID, &c.EngagementID, &c.VendorID, &c.FindingID, &c.Description, &c.DueOn, &c.State, &c.RaisedBy, &c.RaisedName,
-		&raised, &c.Response, &c.RespondedBy, &responded, &c.VerifyNote, &c.ClosedBy, &closed)
+		&raised, &c.Response, &c.RespondedBy, &responded, &c.VerifyNote, &c.ClosedBy, &closed, &c.Criterion, &c.ItemKey)
 	c.RaisedAt, c.RespondedAt, c.ClosedAt = fromUS(raised), orZero(responded), orZero(closed)
 	return c, err
 }

@@ -60,6 +60,19 @@ type planForm struct {
 	Criteria      []domain.Criterion
 }
 
+// NextAfter is the item to score after item sid: the next unscored one in
+// draw order (wrapping round), or 0 when sid is the last one left; the
+// scoring form sends it so the page returns there.
+func (p qualityAuditPage) NextAfter(sid int64) int64 {
+	at := slices.IndexFunc(p.Items, func(it domain.SampleItem) bool { return it.ID == sid })
+	for k := 1; k < len(p.Items); k++ {
+		if it := p.Items[(at+k)%len(p.Items)]; it.Score == nil {
+			return it.ID
+		}
+	}
+	return 0
+}
+
 // ErrorAtForm reports whether the refused form is on the page to show its
 // error beside it; otherwise the error heads the page (a stage that closed
 // since the form was shown, say).
@@ -170,14 +183,11 @@ func auditStatement(a domain.Audit) string {
 	if a.State != domain.AuditCompleted || a.SampleSize == 0 {
 		return ""
 	}
-	if a.Spec.Method == domain.MethodZ14 {
-		return fmt.Sprintf("%d of %d sampled items in error; the plan accepts at most %d.", a.Errors, a.SampleSize, a.Spec.Accept)
-	}
-	ub, err := domain.UpperBound(a.Errors, a.SampleSize, a.Spec.Confidence)
+	st, _, err := domain.AuditStatement(a, a.Errors, a.SampleSize)
 	if err != nil {
 		return fmt.Sprintf("%d of %d sampled items in error.", a.Errors, a.SampleSize)
 	}
-	return fmt.Sprintf("With %s confidence the error rate is below %s.", auditPercent(a.Spec.Confidence), auditPercent(ub))
+	return st
 }
 
 // readPlanForm reads the plan form: the values as typed (to show again)
@@ -578,7 +588,11 @@ func (h *Handler) scoreAuditItem(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	err = h.app.ScoreAuditItem(r.Context(), u, id, aid, s)
-	h.auditResult(w, r, id, aid, fmt.Sprintf("item-%d", sid), fmt.Sprintf("#item-%d", sid), err)
+	next := "#results" // the last item scored: the results, ready to complete
+	if n, perr := strconv.ParseInt(r.PostForm.Get("next"), 10, 64); perr == nil && n > 0 {
+		next = fmt.Sprintf("#item-%d", n)
+	}
+	h.auditResult(w, r, id, aid, fmt.Sprintf("item-%d", sid), next, err)
 }
 
 func (h *Handler) completeQualityAudit(w http.ResponseWriter, r *http.Request) {

@@ -212,14 +212,26 @@ func TestQualityAuditPages(t *testing.T) {
 			t.Fatal("a refused score was saved")
 		}
 		for i, f := range forms {
-			v := url.Values{"note": {"checked"}}
+			// Each form names the next item to score; the last one left
+			// leads to the results.
+			next := elements(f, func(n *html.Node) bool { return n.Data == "input" && attrOf(n, "name") == "next" })
+			if len(next) != 1 {
+				t.Fatalf("form %d has %d next fields", i, len(next))
+			}
+			v := url.Values{"note": {"checked"}, "next": {attrOf(next[0], "value")}}
 			if i == 0 {
 				v.Set("fail", "accuracy")
 			}
+			want := loc + "#item-" + attrOf(next[0], "value")
+			if i < len(forms)-1 && attrOf(next[0], "value") != strings.TrimSuffix(strings.TrimPrefix(attrOf(forms[i+1], "action"), loc+"/items/"), "/score") {
+				t.Errorf("form %d's next item is %s, want the following form's", i, attrOf(next[0], "value"))
+			}
+			if attrOf(next[0], "value") == "0" {
+				want = loc + "#results"
+			}
 			rec := s.do(t, http.MethodPost, attrOf(f, "action"), daniel, v)
-			item := strings.TrimSuffix(strings.TrimPrefix(attrOf(f, "action"), loc+"/items/"), "/score")
-			if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != loc+"#item-"+item {
-				t.Fatalf("score item %s: %d %q", item, rec.Code, rec.Header().Get("Location"))
+			if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != want {
+				t.Fatalf("score form %d: %d %q, want %q", i, rec.Code, rec.Header().Get("Location"), want)
 			}
 		}
 		if rec := s.do(t, http.MethodPost, loc+"/complete", marcus, url.Values{}); rec.Code != http.StatusSeeOther {

@@ -71,12 +71,9 @@ func (c Chart) HTML() template.HTML {
 	}
 	step := niceStep(top / chartTicks)
 	ymax := step * math.Max(1, math.Ceil(top/step-1e-9))
-	x := func(i int) float64 {
-		if len(c.Points) == 1 {
-			return chartLeft + plotW/2
-		}
-		return chartLeft + plotW*float64(i)/float64(len(c.Points)-1)
-	}
+	// Each point sits in the middle of its own slot, so the first and last
+	// labels stay inside the chart.
+	x := func(i int) float64 { return chartLeft + plotW*(float64(i)+0.5)/float64(len(c.Points)) }
 	y := func(v float64) float64 { return chartTop + plotH*(1-math.Max(0, v)/ymax) }
 
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" role="img" aria-label="%s" aria-describedby="%s-desc" class="chart-svg">`,
@@ -85,8 +82,10 @@ func (c Chart) HTML() template.HTML {
 
 	// Grid, y ticks and axes.
 	b.WriteString(`<g class="chart-axes" font-size="11" fill="#5b6473">`)
-	for k := 0; k <= chartTicks; k++ {
-		v := ymax * float64(k) / chartTicks
+	// Ticks at whole multiples of the step (0, 2.5%, 5%, ...), never a
+	// fraction of it.
+	for k := 0; k <= int(math.Round(ymax/step)); k++ {
+		v := step * float64(k)
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#e3e7ee"/>`, chartLeft, w-chartRight, y(v), y(v))
 		fmt.Fprintf(&b, `<text class="chart-ytick" x="%d" y="%.1f" text-anchor="end" dominant-baseline="middle">%s</text>`, chartLeft-6, y(v), esc(format(v)))
 	}
