@@ -151,9 +151,13 @@ func (a *App) complianceRecord(ctx context.Context, tx *store.Tx, actor domain.U
 		if err != nil {
 			return r, err
 		}
+		ao, err := auditObligation(ctx, tx, e.Engagement, today, r.ForClient)
+		if err != nil {
+			return r, err
+		}
 		er.Obligations = append(er.Obligations, dd, cc, co, bo,
 			so, // reviews.go
-			notYetRecorded("audits", "Audits", "audits of the vendor's work and safeguards on this matter"),
+			ao, // audit_obligation.go
 			notYetRecorded("billing", "Billing treatment", "how the vendor's work is billed to the client (fee or disbursement, at cost or marked up)"))
 		if e.Stage == domain.StageClosed { // closing.go
 			clo, err := closingObligation(ctx, tx, e.Engagement, r.ForClient)

@@ -119,14 +119,25 @@ func TestComplianceRecord(t *testing.T) {
 		}
 		// What Probity does not record yet is a gap, in red words, on every engagement.
 		for _, er := range rec.Engagements {
-			for _, key := range []string{"audits", "billing"} { // supervision: deliverables_test.go; briefing: below
-				o := obligation(t, rec, er.Engagement.ID, key)
-				if o.State != app.ObligationGap || o.Status != app.NotRecorded || o.State.Tone() != "bad" {
-					t.Errorf("engagement %d %s: %+v", er.Engagement.ID, key, o)
-				}
+			o := obligation(t, rec, er.Engagement.ID, "billing")
+			if o.State != app.ObligationGap || o.Status != app.NotRecorded || o.State.Tone() != "bad" {
+				t.Errorf("engagement %d billing: %+v", er.Engagement.ID, o)
 			}
-			if er.Gaps() < 2 { // audits and billing
-				t.Errorf("engagement %d reports %d gaps", er.Engagement.ID, er.Gaps())
+			// Quality audits: Lexora's review has completed audits (the
+			// latest passed, no corrective action open, none overdue), each
+			// with its seed and its statement; an engagement never audited
+			// is a gap.
+			au := obligation(t, rec, er.Engagement.ID, "audits")
+			if er.Engagement.ID != w.lexoraOnCalloway {
+				if au.State != app.ObligationGap || au.Status != app.NotRecorded {
+					t.Errorf("engagement %d, never audited: %+v", er.Engagement.ID, au)
+				}
+				continue
+			}
+			if au.State != app.ObligationMet || !slices.ContainsFunc(au.Facts, func(f app.Fact) bool {
+				return strings.HasPrefix(f.What, "Audit ") && strings.Contains(f.What, "(seed ") && strings.Contains(f.What, "confidence the error rate is below") && f.By != ""
+			}) {
+				t.Errorf("Lexora's audits: %+v", au)
 			}
 		}
 		// The briefing evidence: Lexora's review has every member's
@@ -176,6 +187,13 @@ func TestComplianceRecord(t *testing.T) {
 		}
 		if !strings.Contains(cc, meridianHits[0].Status.Label()) {
 			t.Errorf("the client's copy does not count the hits:\n%s", cc)
+		}
+		// Corrective actions: the firm's copy has their text, the client's
+		// counts them.
+		firmAudits, clientAudits := factsText(obligation(t, rec, w.lexoraOnCalloway, "audits")), factsText(obligation(t, cr, w.lexoraOnCalloway, "audits"))
+		if !strings.Contains(firmAudits, "Corrective action (closed") || strings.Contains(clientAudits, "Corrective action (") ||
+			!strings.Contains(clientAudits, "corrective actions raised with the vendor: 1 closed on time, 0 open") {
+			t.Errorf("corrective actions in the record:\nfirm:\n%s\nclient:\n%s", firmAudits, clientAudits)
 		}
 
 		// Another client's contact, vendor users (even on the matter), a screened attorney: not found.
