@@ -68,7 +68,10 @@ type rowsFlag []string
 func (r *rowsFlag) String() string     { return strings.Join(*r, "; ") }
 func (r *rowsFlag) Set(v string) error { *r = append(*r, v); return nil }
 
-// cliActor opens the store and finds the user to act as.
+// cliActor opens the store and finds the user to act as (--as). The
+// operator on the command line already holds the database's keys, as
+// app.confidentialGate says of the operator: acting as a user, the
+// session's second factor is not what protects a matter here (MFA: true).
 func (m *Main) cliActor(ctx context.Context, c *Config, as string) (*app.App, domain.User, func(), context.Context, error) {
 	s, err := m.openCurrent(ctx, c)
 	if err != nil {

@@ -104,20 +104,11 @@ func (m *Main) engagement(ctx context.Context, args []string) error {
 	case sub == "propose" && (service == "" || supervisor == "" || strings.TrimSpace(description) == ""):
 		return usageError("engagement propose needs --service, --supervisor EMAIL and --description")
 	}
-	s, err := m.openCurrent(ctx, c)
+	a, actor, done, ctx, err := m.cliActor(ctx, c, as)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	a := m.newApp(s, c)
-	// The operator on the command line already holds the database's keys, as
-	// app.confidentialGate says of the operator: acting as a user, the
-	// session's second factor is not what protects a matter here.
-	ctx = app.WithMeta(ctx, app.Meta{RequestID: "cli", MFA: true})
-	actor, err := a.UserByEmail(ctx, app.Operator, as)
-	if err != nil {
-		return err
-	}
+	defer done()
 	if sub == "open" {
 		return m.openEngagement(ctx, a, actor, id)
 	}

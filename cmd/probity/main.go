@@ -73,9 +73,12 @@ func commands() []command {
 		{"sow", "the engagement's statement of work: show it, add a work item, approve the draft for your side, start a change order (sow show | item add | approve | change-order)", (*Main).sow},
 		{"document", "documents shared on an engagement: list, upload (streamed), download (document list | upload | download)", (*Main).document},
 		{"message", "the engagement's conversations: post a message or reply, list them (message post | list)", (*Main).message},
+		{"billing", "the firm's billing policy for outsourced work: overhead and markup caps, the saving passed on (billing policy show | set)", (*Main).billing},
+		{"rate", "rates: the firm's timekeepers with LEDES ids, classifications and dated rates; engagements' vendor rate cards (rate timekeeper set | list, rate card show | add)", (*Main).rate},
 		{"time", "vendor time entries: record, list, submit, approve or return (time add | list | submit | approve | return)", (*Main).timeEntry},
 		{"deadline", "the engagement's deadlines: set, list, mark done (deadline add | list | done)", (*Main).deadline},
 		{"keys", "the key-encryption key of stored documents: status, generate a key, rotate (rewrap every document's key), verify every document (keys status | generate | rotate | verify)", (*Main).keys},
+		{"ledes", "LEDES 1998B electronic invoices: check a file strictly (ledes validate FILE|-)", (*Main).ledes},
 		{"import", "import matters or parties from a CSV file, all or nothing (import matters | parties FILE --as EMAIL [--dry-run])", (*Main).importCSV},
 		{"version", "print the version", (*Main).version},
 	}

@@ -80,6 +80,11 @@ func (h *Handler) Routes() []Route {
 		{"POST " + Prefix + "/engagements/{id}/deliverables/versions/{ver}/review", h.reviewDeliverable, false},
 		{"POST " + Prefix + "/engagements/{id}/deliverables/versions/{ver}/release", h.releaseDeliverable, false},
 		{"GET " + Prefix + "/reviews", h.reviewQueue, false},
+		{"GET " + Prefix + "/timekeepers", h.listTimekeepers, false},                 // rates.go
+		{"GET " + Prefix + "/users/{id}/timekeeper", h.getTimekeeper, false},         // rates.go
+		{"PUT " + Prefix + "/users/{id}/timekeeper", h.putTimekeeper, false},         // rates.go
+		{"GET " + Prefix + "/engagements/{id}/rate-card", h.getRateCard, false},      // rates.go
+		{"POST " + Prefix + "/engagements/{id}/rate-card", h.addRateCardLine, false}, // rates.go
 		{"GET " + Prefix + "/engagements/{id}/audit-plan", h.getAuditPlan, false},
 		{"PUT " + Prefix + "/engagements/{id}/audit-plan", h.putAuditPlan, false},
 		{"GET " + Prefix + "/engagements/{id}/audit-batches", h.listAuditBatches, false},
@@ -139,6 +144,8 @@ func (h *Handler) Routes() []Route {
 		{"POST " + Prefix + "/engagements/{id}/briefing/acknowledge", h.acknowledgeBriefing, false},
 		{"GET " + Prefix + "/settings/consent", h.getConsentPolicy, false},
 		{"PUT " + Prefix + "/settings/consent", h.putConsentPolicy, false},
+		{"GET " + Prefix + "/settings/billing-policy", h.getBillingPolicy, false},
+		{"PUT " + Prefix + "/settings/billing-policy", h.putBillingPolicy, false},
 		{"GET " + Prefix + "/settings/sensitivity-rules", h.getSensitivityRules, false},
 		{"PUT " + Prefix + "/settings/sensitivity-rules", h.putSensitivityRules, false},
 		{"GET " + Prefix + "/vendors", h.listVendors, false},

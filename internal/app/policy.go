@@ -148,6 +148,18 @@ const (
 	ViewScorecards    Action = "view_scorecards"
 )
 
+// Rates (issue 8). ManageRates is maintaining the firm's timekeepers, their
+// LEDES ids, classifications and dated rates (firm administrators).
+// SetRateCards is adding to an engagement's vendor rate card (attorneys and
+// firm administrators; the use case keeps attorneys to engagements they
+// supervise). ViewRateCards is reading a rate card: firm users, and vendor
+// managers on their own vendor's engagements (by scope); never a client.
+const (
+	ManageRates   Action = "manage_rates"
+	SetRateCards  Action = "set_rate_cards"
+	ViewRateCards Action = "view_rate_cards"
+)
+
 // Can reports whether u may perform a. Objects outside the user's scope are
 // handled by ScopeFor (they answer not-found); Can covers whole capabilities.
 func Can(u domain.User, a Action) bool {
@@ -211,6 +223,12 @@ func Can(u domain.User, a Action) bool {
 		return u.Role == domain.RoleFirmAdmin
 	case MaintainVendor:
 		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleVendorManager
+	case ManageRates:
+		return u.Role == domain.RoleFirmAdmin
+	case SetRateCards:
+		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
+	case ViewRateCards:
+		return u.Role.IsFirm() || u.Role == domain.RoleVendorManager && u.VendorID != 0
 	case ReviewVendorChanges:
 		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
 	}

@@ -209,6 +209,7 @@ func load(ctx context.Context, s *store.Store, now time.Time, opts Options) erro
 		l.engagementDocuments(day) // engagement_documents.go: documents and messages
 		l.deliverables(day)        // engagement_deliverables.go: deliverables, reviews, releases, closing records
 		l.qualityAudits(day)       // engagement_audits.go: audit plans, passed and failed audits, corrective actions, scorecard history
+		l.rates(day)               // rates.go: timekeepers with dated rates, vendor rate cards
 		l.history(day, map[string]int64{"calloway": calloway, "ardent": ardent, "greenfield": greenfield, "harbor": harbor})
 		return l.err
 	})

@@ -35,6 +35,7 @@ const (
 	ActivityCertify       Activity = "certify"       // the vendor certifies return or destruction after close
 	ActivityAudit         Activity = "audit"         // the firm's quality audits: plan, batches, samples, scores, corrective actions raised and verified
 	ActivityCorrective    Activity = "corrective"    // the vendor responds to a corrective action
+	ActivityRates         Activity = "rates"         // set the engagement's vendor rate card
 )
 
 // activityLabel names an activity in a sentence ("Time cannot be recorded ...").
@@ -54,6 +55,7 @@ var activityLabel = map[Activity]string{
 	ActivityCertify:       "Return or destruction of the matter's data cannot be certified",
 	ActivityAudit:         "Quality audits cannot be planned or carried out",
 	ActivityCorrective:    "Corrective actions cannot be answered",
+	ActivityRates:         "The rate card cannot be set",
 }
 
 // stageOrder ranks the stages an engagement passes through in order.
@@ -75,6 +77,7 @@ var firstStage = map[Activity]Stage{
 	ActivityClose:         StageCommunication,
 	ActivityAudit:         StageSOW,
 	ActivityCorrective:    StageActive,
+	ActivityRates:         StageSOW,
 }
 
 // gateBefore says which gate stands before a stage.

@@ -40,6 +40,13 @@ func TestStageAllowsOpensActivitiesInOrder(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "statement of work must be approved") {
 		t.Errorf("deliverable during SOW: %v, want the SOW gate named", err)
 	}
+	// The rate card is set from the statement-of-work stage on.
+	if err := StageAllows(StageBriefing, ActivityRates); err == nil || !strings.Contains(err.Error(), "rate card") {
+		t.Errorf("rate card during briefing: %v, want refused naming the rate card", err)
+	}
+	if StageAllows(StageSOW, ActivityRates) != nil || StageAllows(StageActive, ActivityRates) != nil || StageAllows(StagePaused, ActivityRates) == nil {
+		t.Error("the rate card is set at the SOW and active stages, not while paused")
+	}
 	if StageAllows(StageActive, "nonsense") == nil {
 		t.Error("an unknown activity was allowed")
 	}

@@ -1450,6 +1450,8 @@ func (m *matrix) collectRoutes(srv *server.Server) {
 	maps.Copy(rules, m.scorecardsRules()) // scorecards_matrix_test.go
 	maps.Copy(rules, m.sowRules())        // sow_matrix_test.go
 	maps.Copy(rules, m.auditsRules())     // audits_matrix_test.go
+	maps.Copy(rules, m.ratesRules())      // rates_matrix_test.go
+	maps.Copy(rules, m.billingPolicyRules())
 	seen := map[string]bool{}
 	add := func(surface, pattern string, public bool) {
 		seen[pattern] = true

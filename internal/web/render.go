@@ -57,6 +57,9 @@ func navFor(u domain.User, path string) []navItem {
 		if app.Can(u, app.ManageQuestionnaires) {
 			items = append(items, navItem{Label: "Questionnaires", Href: "/admin/questionnaires"})
 		}
+		if app.Can(u, app.ManageRates) {
+			items = append(items, navItem{Label: "Timekeepers", Href: "/admin/timekeepers"})
+		}
 		if app.Can(u, app.ManageSettings) {
 			items = append(items, navItem{Label: "Settings", Href: "/admin/settings"})
 		}

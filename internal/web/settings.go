@@ -22,6 +22,9 @@ type settingsView struct {
 	// ConsentRequired is the firm's client-consent policy (consent.go).
 	ConsentRequired bool
 	ConsentSaved    bool
+	// Billing is the firm's billing policy as its form shows it
+	// (settings_billing.go); nil leaves the card out.
+	Billing *billingPolicyForm
 }
 
 // settings shows the firm's security settings to administrators.
@@ -46,8 +49,14 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
 		h.Error(w, r, err)
 		return
 	}
+	billing, err := h.app.BillingPolicy(r.Context(), u)
+	if err != nil {
+		h.Error(w, r, err)
+		return
+	}
 	h.render(w, r, "settings", "Security settings", settingsView{Policy: p, Roles: domain.Roles, Saved: r.URL.Query().Get("saved") == "1",
-		Rules: rules, RulesSaved: r.URL.Query().Get("saved") == "rules", ConsentRequired: consent, ConsentSaved: r.URL.Query().Get("saved") == "consent"})
+		Rules: rules, RulesSaved: r.URL.Query().Get("saved") == "rules", ConsentRequired: consent, ConsentSaved: r.URL.Query().Get("saved") == "consent",
+		Billing: billingFormOf(billing, r.URL.Query().Get("saved") == "billing")})
 }
 
 // saveConsentPolicy turns the client-consent gate on or off.

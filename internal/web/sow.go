@@ -24,6 +24,12 @@ type sowPage struct {
 	Acts     []domain.UTBMSCode
 	Pricings []domain.Pricing
 	csrf     string
+	// The rate card section (rates.go): nil when the viewer may not read it.
+	RateCard        *app.RateCardView
+	RateForm        app.RateCardLineInput
+	RateError       bool // the error is the rate card form's
+	Classifications []domain.Classification
+	RateKinds       []domain.RateKind
 }
 
 func (h *Handler) sow(w http.ResponseWriter, r *http.Request) {
@@ -31,6 +37,15 @@ func (h *Handler) sow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) renderSOW(w http.ResponseWriter, r *http.Request, status int, err error, form app.WorkItemInput) {
+	h.renderSOWPage(w, r, status, err, form, nil)
+}
+
+// renderSOWRates shows the page with a refused rate card form.
+func (h *Handler) renderSOWRates(w http.ResponseWriter, r *http.Request, status int, err error, rate app.RateCardLineInput) {
+	h.renderSOWPage(w, r, status, err, app.WorkItemInput{}, &rate)
+}
+
+func (h *Handler) renderSOWPage(w http.ResponseWriter, r *http.Request, status int, err error, form app.WorkItemInput, rate *app.RateCardLineInput) {
 	u, _ := httpx.User(r)
 	id, perr := pathID(r, "id")
 	if perr != nil {
@@ -47,8 +62,22 @@ func (h *Handler) renderSOW(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	p := sowPage{SOWView: v, Form: form, Services: domain.Services, Tasks: domain.TaskCodes(), Acts: domain.ActivityCodes(),
 		Pricings: []domain.Pricing{domain.PricingHourly, domain.PricingFixed, domain.PricingUnit}, csrf: httpx.CSRFToken(r)}
+	if app.Can(u, app.ViewRateCards) {
+		if rc, rerr := h.app.RateCardOf(r.Context(), u, id); rerr == nil {
+			p.RateCard, p.Classifications, p.RateKinds = &rc, domain.Classifications, []domain.RateKind{domain.RateHourly, domain.RateFixed, domain.RatePerUnit}
+		}
+	}
+	if rate != nil {
+		// The error shows at the form when the form is on the page, else at its top.
+		p.RateForm, p.RateError = *rate, p.RateCard != nil && p.RateCard.CanSet
+	} else {
+		p.RateForm = app.RateCardLineInput{Kind: string(domain.RateHourly), From: string(v.Today)}
+	}
 	if err != nil {
 		p.Error, p.Field = domain.ErrorMessage(err), domain.ErrorField(err)
+		if p.RateError {
+			p.Field = "rate-" + p.Field
+		}
 	}
 	h.renderStatus(w, r, status, "engagement-sow", "Statement of work: "+v.Header.MatterNumber, p)
 }

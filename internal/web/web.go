@@ -74,7 +74,7 @@ func New(a *app.App, cookies httpx.Cookies, version string) (*Handler, error) {
 }
 
 // pageNames are the templates the handlers render; New checks each exists.
-var pageNames = []string{"assessments", "assessment", "questionnaires", "questionnaire", "signin", "error", "home", "matters", "matter", "engagements", "engagement", "vendors", "vendor", "clients", "users", "audit", "tokens", "signin-mfa", "mfa", "sessions", "settings", "invitations", "invitation", "password-forgot", "password-reset", "user", "outbox", "vendor-profile", "person", "party-search", "disclosures", "conflict-hit", "compliance", "matter-form", "matter-import", "engagement-communication", "engagement-briefing", "engagement-documents", "engagement-messages", "engagement-deliverables", "reviews", "engagement-close", "engagement-sow", "engagement-work", "scorecards", "engagement-audits", "engagement-audit", "audits"}
+var pageNames = []string{"assessments", "assessment", "questionnaires", "questionnaire", "signin", "error", "home", "matters", "matter", "engagements", "engagement", "vendors", "vendor", "clients", "users", "audit", "tokens", "signin-mfa", "mfa", "sessions", "settings", "invitations", "invitation", "password-forgot", "password-reset", "user", "outbox", "vendor-profile", "person", "party-search", "disclosures", "conflict-hit", "compliance", "matter-form", "matter-import", "engagement-communication", "engagement-briefing", "engagement-documents", "engagement-messages", "engagement-deliverables", "reviews", "engagement-close", "engagement-sow", "engagement-work", "scorecards", "engagement-audits", "engagement-audit", "audits", "timekeepers"}
 
 // Route is one entry of the web route table.
 type Route struct {
@@ -103,9 +103,12 @@ func (h *Handler) Routes() []Route {
 		{"GET /admin/users/{id}/sessions", h.userSessions, false},
 		{"POST /admin/users/{id}/sessions/{sid}/end", h.endUserSession, false},
 		{"POST /admin/users/{id}/mfa/reset", h.resetUserMFA, false},
+		{"GET /admin/timekeepers", h.timekeepers, false},    // rates.go
+		{"POST /admin/timekeepers", h.setTimekeeper, false}, // rates.go
 		{"GET /admin/settings", h.settings, false},
 		{"POST /admin/settings", h.saveSettings, false},
 		{"POST /admin/settings/consent", h.saveConsentPolicy, false},
+		{"POST /admin/settings/billing", h.saveBillingPolicy, false},
 		{"GET /static/", h.static, true},
 		{"GET /home", h.home, false},
 		{"GET /matters", h.matters, false},
@@ -173,6 +176,7 @@ func (h *Handler) Routes() []Route {
 		{"POST /engagements/{id}/corrective-actions/{cid}/verify", h.verifyCorrectiveAction, false},
 		{"GET /audits", h.myAudits, false},
 		{"GET /engagements/{id}/sow", h.sow, false},
+		{"POST /engagements/{id}/rate-card", h.addRateCardLine, false}, // rates.go
 		{"POST /engagements/{id}/sow/items", h.addWorkItem, false},
 		{"POST /engagements/{id}/sow/items/{iid}", h.updateWorkItem, false},
 		{"POST /engagements/{id}/sow/items/{iid}/remove", h.removeWorkItem, false},
