@@ -6,7 +6,7 @@ import (
 )
 
 // UTBMS code sets (ABA litigation code set and the LOC e-discovery set), as
-// ../shared/DOMAIN.md gives them. Time entries and work items carry a task
+// the code sets publish them. Time entries and work items carry a task
 // code and an activity code; expenses (issue 8) carry an E-code.
 
 // UTBMSCode is one code of a code set with its name.

@@ -1,5 +1,5 @@
 // Package ledes writes and strictly validates LEDES 1998B electronic invoices
-// (../shared/DOMAIN.md, "LEDES 1998B"): an ASCII file of pipe-delimited
+// (the LEDES Oversight Committee's 1998B specification): an ASCII file of pipe-delimited
 // records of 24 fields, line 1 exactly "LEDES1998B[]", line 2 exactly the
 // header, every record ending "[]", one record per line item with the
 // invoice-level fields repeated on each, several invoices per file allowed.
