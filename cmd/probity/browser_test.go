@@ -41,7 +41,7 @@ type firstScreenCase struct {
 }
 
 var firstScreenCases = []firstScreenCase{
-	{domain.RoleFirmAdmin, "Eleanor Hartwell", []string{"Home", "Matters", "Engagements", "Vendors", "Clients", "Users", "Audit trail", "Questionnaires", "Settings"}, "home-admin.png"},
+	{domain.RoleFirmAdmin, "Eleanor Hartwell", []string{"Home", "Matters", "Engagements", "Vendors", "Clients", "Users", "Audit trail", "Questionnaires", "Timekeepers", "Settings"}, "home-admin.png"},
 	{domain.RoleAttorney, "Marcus Oyelaran", []string{"Home", "Matters", "Engagements", "Vendors", "Clients", "Reviews", "Quality audits"}, "home-attorney.png"},
 	{domain.RoleStaff, "Daniel Brooks", []string{"Home", "Matters", "Engagements", "Vendors", "Clients", "Quality audits"}, ""},
 	{domain.RoleVendorManager, "Anika Deshmukh", []string{"Home", "Engagements", "Our organisation", "Conflict disclosures"}, "home-vendor.png"},

@@ -235,6 +235,7 @@ func (m *Main) parse(name, synopsis string, args []string, define func(fs *flag.
 // configuration (no database, no data directory), such as sample-size.
 func (m *Main) parseFlags(name, synopsis string, args []string, define func(fs *flag.FlagSet)) (*flag.FlagSet, error) {
 	fs := flag.NewFlagSet("probity "+name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr) // the flag list and parse errors go where the command's other messages go
 	define(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(m.Stderr, "Usage: probity %s\n\nFlags:\n", synopsis)
