@@ -420,6 +420,22 @@ func (a *App) AuditDetail(ctx context.Context, actor domain.User, engagementID, 
 	return d, err
 }
 
+// auditBeingScored loads, for the auditor's work on it, an audit being
+// scored and its sampled items: the engagement gates first (onEngagement),
+// then the audit's state.
+func (a *App) auditBeingScored(ctx context.Context, tx *store.Tx, actor domain.User, engagementID, auditID int64) (EngagementRef, domain.Audit, []domain.SampleItem, error) {
+	ref, err := a.onEngagement(ctx, tx, actor, engagementID, domain.ActivityAudit, auditOf(ctx, tx, auditID), conductor(actor))
+	if err != nil {
+		return ref, domain.Audit{}, nil, err
+	}
+	au, err := scoringAudit(ctx, tx, engagementID, auditID)
+	if err != nil {
+		return ref, au, nil, err
+	}
+	items, err := tx.AuditSamples(ctx, auditID)
+	return ref, au, items, err
+}
+
 // scoringAudit loads an audit being scored.
 func scoringAudit(ctx context.Context, tx *store.Tx, engagementID, auditID int64) (domain.Audit, error) {
 	au, err := tx.Audit(ctx, engagementID, auditID)
@@ -440,15 +456,7 @@ func scoringAudit(ctx context.Context, tx *store.Tx, engagementID, auditID int64
 // rubric, is refused.
 func (a *App) ScoreAuditItem(ctx context.Context, actor domain.User, engagementID, auditID int64, s domain.ItemScore) error {
 	return a.Store.Write(ctx, func(tx *store.Tx) error {
-		ref, err := a.onEngagement(ctx, tx, actor, engagementID, domain.ActivityAudit, auditOf(ctx, tx, auditID), conductor(actor))
-		if err != nil {
-			return err
-		}
-		au, err := scoringAudit(ctx, tx, engagementID, auditID)
-		if err != nil {
-			return err
-		}
-		items, err := tx.AuditSamples(ctx, auditID)
+		ref, au, items, err := a.auditBeingScored(ctx, tx, actor, engagementID, auditID)
 		if err != nil {
 			return err
 		}
@@ -501,15 +509,7 @@ func (a *App) ScoreAuditItem(ctx context.Context, actor domain.User, engagementI
 func (a *App) CompleteAudit(ctx context.Context, actor domain.User, engagementID, auditID int64) (AuditDetail, error) {
 	var d AuditDetail
 	err := a.Store.Write(ctx, func(tx *store.Tx) error {
-		ref, err := a.onEngagement(ctx, tx, actor, engagementID, domain.ActivityAudit, auditOf(ctx, tx, auditID), conductor(actor))
-		if err != nil {
-			return err
-		}
-		au, err := scoringAudit(ctx, tx, engagementID, auditID)
-		if err != nil {
-			return err
-		}
-		items, err := tx.AuditSamples(ctx, auditID)
+		ref, au, items, err := a.auditBeingScored(ctx, tx, actor, engagementID, auditID)
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"net/url"
 	"strings"
 
 	"github.com/probity/probity/internal/api"
@@ -33,52 +32,12 @@ var _ = registerChild("items", "sid", kAuditSample, kQualityAudit, `SELECT id, a
 var _ = registerChild("corrective-actions", "cid", kCorrective, kEngagement, `SELECT id, engagement_id FROM corrective_actions`)
 
 func (m *matrix) auditsRules() map[string]rule {
-	form := func(kv ...string) body {
-		v := url.Values{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			v.Add(kv[i], kv[i+1])
-		}
-		return body{form: v}
-	}
-	js := func(s string) body { return body{json: s} }
+	form, js := formBody, jsonBody
 	const probe = "authorisation matrix probe"
-	pairs := func(q string) map[int64]int64 {
-		out := map[int64]int64{}
-		rows, err := m.db.Query(q)
-		if err != nil {
-			m.t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var a, b int64
-			if err := rows.Scan(&a, &b); err != nil {
-				m.t.Fatal(err)
-			}
-			out[a] = b
-		}
-		if err := rows.Err(); err != nil {
-			m.t.Fatal(err)
-		}
-		return out
-	}
-	supervisor := pairs(`SELECT id, supervising_attorney_id FROM engagements`)
-	completed := pairs(`SELECT id, CASE WHEN state = 'completed' THEN 1 ELSE 0 END FROM audits`)
+	supervisor := m.pairs(`SELECT id, supervising_attorney_id FROM engagements`)
+	completed := m.pairs(`SELECT id, CASE WHEN state = 'completed' THEN 1 ELSE 0 END FROM audits`)
 
-	// in: hide what the actor does not see, gate highly confidential
-	// matters without a second factor, then ask capable.
-	in := func(capable func(a *actor, o object) bool) access {
-		return func(w *world, a *actor, o object) verdict {
-			switch {
-			case !w.seesEngagement(a.u, o.engagement):
-				return vHide
-			case w.gated(a, w.engagements[o.engagement].matter):
-				return vGate
-			case !capable(a, o):
-				return vDeny
-			}
-			return vAllow
-		}
-	}
+	in := capableOnEngagement
 	everyone := in(func(*actor, object) bool { return true })
 	planner := in(func(a *actor, _ object) bool {
 		return a.u.role == domain.RoleFirmAdmin || a.u.role == domain.RoleAttorney

@@ -677,6 +677,57 @@ func engagementAction(capable func(domain.Role) bool) access {
 	}
 }
 
+// capableOnEngagement: hide what the actor does not see, gate a highly
+// confidential matter without a second factor, then ask capable (the
+// order the engagement use cases answer in: app.onEngagement).
+func capableOnEngagement(capable func(a *actor, o object) bool) access {
+	return func(w *world, a *actor, o object) verdict {
+		switch {
+		case !w.seesEngagement(a.u, o.engagement):
+			return vHide
+		case w.gated(a, w.engagements[o.engagement].matter):
+			return vGate
+		case !capable(a, o):
+			return vDeny
+		}
+		return vAllow
+	}
+}
+
+// formBody is a probe's form body from name, value pairs; jsonBody its JSON body.
+func formBody(kv ...string) body {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Add(kv[i], kv[i+1])
+	}
+	return body{form: v}
+}
+
+func jsonBody(s string) body { return body{json: s} }
+
+// pairs reads a two-column query of ids into a map (an engagement's
+// supervising attorney, an entry's owner, ...), from the matrix's own view
+// of the tables.
+func (m *matrix) pairs(q string) map[int64]int64 {
+	out := map[int64]int64{}
+	rows, err := m.db.Query(q)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a, b int64
+		if err := rows.Scan(&a, &b); err != nil {
+			m.t.Fatal(err)
+		}
+		out[a] = b
+	}
+	if err := rows.Err(); err != nil {
+		m.t.Fatal(err)
+	}
+	return out
+}
+
 func vendorAccess(w *world, a *actor, o object) verdict {
 	if w.seesVendor(a.u, o.vendor) {
 		return vAllow
@@ -754,14 +805,7 @@ func adminObject(exists func(w *world, o object) bool) access {
 
 // rules returns what the matrix knows of each route, by pattern.
 func (m *matrix) rules() map[string]rule {
-	form := func(kv ...string) body {
-		v := url.Values{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			v.Add(kv[i], kv[i+1])
-		}
-		return body{form: v}
-	}
-	js := func(s string) body { return body{json: s} }
+	form, js := formBody, jsonBody
 	admin := roleIs(isAdmin)
 	noCode := form("code", "")
 	target := strconv.FormatInt(m.screenTarget, 10)

@@ -3,7 +3,6 @@ package server_test
 import (
 	"database/sql"
 	"fmt"
-	"net/url"
 
 	"github.com/probity/probity/internal/api"
 	"github.com/probity/probity/internal/domain"
@@ -20,14 +19,7 @@ import (
 // refusal were missing: a valid plan, a kickoff, a confirmation, a new
 // member, a removal, an allocation, a draft, a publication.
 func (m *matrix) communicationRules() map[string]rule {
-	form := func(kv ...string) body {
-		v := url.Values{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			v.Add(kv[i], kv[i+1])
-		}
-		return body{form: v}
-	}
-	js := func(s string) body { return body{json: s} }
+	form, js := formBody, jsonBody
 	const probe = "authorisation matrix probe"
 	supervisor := map[int64]int64{}
 	rows, err := m.db.Query(`SELECT id, supervising_attorney_id FROM engagements`)

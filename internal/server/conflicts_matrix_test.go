@@ -162,14 +162,7 @@ func (m *matrix) conflictObjects(k kind) []object {
 
 // conflictRules are the rules of the conflict-check routes.
 func (m *matrix) conflictRules() map[string]rule {
-	form := func(kv ...string) body {
-		v := url.Values{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			v.Add(kv[i], kv[i+1])
-		}
-		return body{form: v}
-	}
-	js := func(s string) body { return body{json: s} }
+	form, js := formBody, jsonBody
 	const probe = "authorisation matrix probe"
 	canEdit := canScreen // attorneys and firm administrators
 	search := body{query: "q=" + url.QueryEscape("Solace Pharmaceuticals Inc")}

@@ -3,7 +3,6 @@ package server_test
 import (
 	"database/sql"
 	"fmt"
-	"net/url"
 
 	"github.com/probity/probity/internal/api"
 	"github.com/probity/probity/internal/domain"
@@ -17,14 +16,7 @@ import (
 // administrators set the policy. Probes would decline or revoke a consent
 // or overwrite a draft.
 func (m *matrix) consentRules() map[string]rule {
-	form := func(kv ...string) body {
-		v := url.Values{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			v.Add(kv[i], kv[i+1])
-		}
-		return body{form: v}
-	}
-	js := func(s string) body { return body{json: s} }
+	form, js := formBody, jsonBody
 	const probe = "authorisation matrix probe"
 	// Who handles each engagement's consent, from the raw tables.
 	handlers := map[int64][2]int64{} // engagement -> (supervising attorney, matter's responsible attorney)

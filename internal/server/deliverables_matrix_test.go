@@ -1,8 +1,6 @@
 package server_test
 
 import (
-	"net/url"
-
 	"github.com/probity/probity/internal/api"
 	"github.com/probity/probity/internal/domain"
 )
@@ -26,57 +24,12 @@ var _ = registerChild("deliverables", "did", kDeliverable, kEngagement, `SELECT 
 var _ = registerChild("versions", "ver", kDelivVer, kEngagement, `SELECT id, engagement_id FROM deliverable_versions`)
 
 func (m *matrix) deliverablesRules() map[string]rule {
-	form := func(kv ...string) body {
-		v := url.Values{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			v.Add(kv[i], kv[i+1])
-		}
-		return body{form: v}
-	}
-	js := func(s string) body { return body{json: s} }
+	form, js := formBody, jsonBody
 	const probe = "authorisation matrix probe"
-	supervisor := map[int64]int64{}
-	releasedToClient := map[int64]bool{}
-	rows, err := m.db.Query(`SELECT id, supervising_attorney_id FROM engagements`)
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	for rows.Next() {
-		var id, sup int64
-		if err := rows.Scan(&id, &sup); err != nil {
-			m.t.Fatal(err)
-		}
-		supervisor[id] = sup
-	}
-	rows.Close()
-	rows, err = m.db.Query(`SELECT id FROM deliverable_versions WHERE release_kind = 'client'`)
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			m.t.Fatal(err)
-		}
-		releasedToClient[id] = true
-	}
-	rows.Close()
+	supervisor := m.pairs(`SELECT id, supervising_attorney_id FROM engagements`)
+	releasedToClient := m.pairs(`SELECT id, 1 FROM deliverable_versions WHERE release_kind = 'client'`)
 
-	// in: hide what the actor does not see, gate highly confidential
-	// matters without a second factor, then ask capable.
-	in := func(capable func(a *actor, o object) bool) access {
-		return func(w *world, a *actor, o object) verdict {
-			switch {
-			case !w.seesEngagement(a.u, o.engagement):
-				return vHide
-			case w.gated(a, w.engagements[o.engagement].matter):
-				return vGate
-			case !capable(a, o):
-				return vDeny
-			}
-			return vAllow
-		}
-	}
+	in := capableOnEngagement
 	everyone := in(func(*actor, object) bool { return true })
 	notClient := in(func(a *actor, _ object) bool { return !isClient(a.u.role) })
 	vendor := in(func(a *actor, _ object) bool { return isVendor(a.u.role) })
@@ -90,7 +43,7 @@ func (m *matrix) deliverablesRules() map[string]rule {
 		return a.u.role == domain.RoleFirmAdmin || a.u.role == domain.RoleAttorney && a.u.id == supervisor[o.engagement]
 	})
 	certifier := in(func(a *actor, _ object) bool { return a.u.role == domain.RoleVendorManager })
-	download := in(func(a *actor, o object) bool { return !isClient(a.u.role) || releasedToClient[o.child1] })
+	download := in(func(a *actor, o object) bool { return !isClient(a.u.role) || releasedToClient[o.child1] == 1 })
 	attorney := roleIs(func(r domain.Role) bool { return r == domain.RoleAttorney })
 	p := api.Prefix
 	return map[string]rule{

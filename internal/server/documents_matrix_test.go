@@ -1,8 +1,6 @@
 package server_test
 
 import (
-	"net/url"
-
 	"github.com/probity/probity/internal/api"
 )
 
@@ -28,14 +26,7 @@ var _ = registerChild("attachments", "did", kAttachment, kEngagement,
 	`SELECT a.document_id, m.engagement_id FROM message_attachments a JOIN messages m ON m.id = a.message_id`)
 
 func (m *matrix) documentsRules() map[string]rule {
-	form := func(kv ...string) body {
-		v := url.Values{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			v.Add(kv[i], kv[i+1])
-		}
-		return body{form: v}
-	}
-	js := func(s string) body { return body{json: s} }
+	form, js := formBody, jsonBody
 	const probe = "authorisation matrix probe"
 	work := func(w *world, a *actor, o object) verdict {
 		switch {

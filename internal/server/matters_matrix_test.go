@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -16,14 +15,7 @@ import (
 // administrators). Probes would open a matter numbered MATRIX-PROBE for
 // Calloway with Marcus responsible, or write strategy notes.
 func (m *matrix) matterRules() map[string]rule {
-	form := func(kv ...string) body {
-		v := url.Values{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			v.Add(kv[i], kv[i+1])
-		}
-		return body{form: v}
-	}
-	js := func(s string) body { return body{json: s} }
+	form, js := formBody, jsonBody
 	const probe = "authorisation matrix probe"
 	var calloway, marcus int64
 	for id, n := range m.w.clients {

@@ -1,8 +1,6 @@
 package server_test
 
 import (
-	"net/url"
-
 	"github.com/probity/probity/internal/api"
 	"github.com/probity/probity/internal/domain"
 )
@@ -20,29 +18,8 @@ import (
 // invalid.
 func (m *matrix) ratesRules() map[string]rule {
 	const probe = "matrix-probe"
-	form := func(kv ...string) body {
-		v := url.Values{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			v.Add(kv[i], kv[i+1])
-		}
-		return body{form: v}
-	}
-	js := func(s string) body { return body{json: s} }
-	supervisor := map[int64]int64{}
-	rows, err := m.db.Query(`SELECT id, supervising_attorney_id FROM engagements`)
-	if err != nil {
-		m.t.Fatal(err)
-	}
-	for rows.Next() {
-		var e, u int64
-		if err := rows.Scan(&e, &u); err != nil {
-			m.t.Fatal(err)
-		}
-		supervisor[e] = u
-	}
-	if err := rows.Close(); err != nil {
-		m.t.Fatal(err)
-	}
+	form, js := formBody, jsonBody
+	supervisor := m.pairs(`SELECT id, supervising_attorney_id FROM engagements`)
 	// card: the client is refused first, then scope, the second factor and
 	// the capability.
 	card := func(capable func(a *actor, o object) bool) access {

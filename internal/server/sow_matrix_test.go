@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"net/url"
 	"time"
 
 	"github.com/probity/probity/internal/api"
@@ -37,37 +36,11 @@ var _ = registerChild("deadlines", "did", kDeadline, kEngagement, `SELECT id, en
 var _ = registerChild("time-entries", "tid", kTimeEntry, kEngagement, `SELECT id, engagement_id FROM time_entries`)
 
 func (m *matrix) sowRules() map[string]rule {
-	form := func(kv ...string) body {
-		v := url.Values{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			v.Add(kv[i], kv[i+1])
-		}
-		return body{form: v}
-	}
-	js := func(s string) body { return body{json: s} }
+	form, js := formBody, jsonBody
 	const probe = "authorisation matrix probe"
-	ids := func(q string) map[int64]int64 {
-		out := map[int64]int64{}
-		rows, err := m.db.Query(q)
-		if err != nil {
-			m.t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var a, b int64
-			if err := rows.Scan(&a, &b); err != nil {
-				m.t.Fatal(err)
-			}
-			out[a] = b
-		}
-		if err := rows.Err(); err != nil {
-			m.t.Fatal(err)
-		}
-		return out
-	}
-	supervisor := ids(`SELECT id, supervising_attorney_id FROM engagements`)
-	deadlineOwner := ids(`SELECT id, owner_id FROM deadlines`)
-	entryOwner := ids(`SELECT id, user_id FROM time_entries`)
+	supervisor := m.pairs(`SELECT id, supervising_attorney_id FROM engagements`)
+	deadlineOwner := m.pairs(`SELECT id, owner_id FROM deadlines`)
+	entryOwner := m.pairs(`SELECT id, user_id FROM time_entries`)
 
 	isManager := func(r domain.Role) bool { return r == domain.RoleVendorManager }
 	supervises := func(r domain.Role) bool { return r == domain.RoleAttorney || r == domain.RoleFirmAdmin }

@@ -58,7 +58,7 @@ func (tx *Tx) VendorScorecards(ctx context.Context, vendorID int64) ([]domain.Sc
 
 // scorecardAudits adds the completed audits by vendor and month of completion.
 func (tx *Tx) scorecardAudits(ctx context.Context, vendorID int64, at map[int64]*domain.Scorecard) error {
-	rows, err := tx.query(ctx, `SELECT e.vendor_id, `+utcMonth(tx.d, "a.completed_at")+` AS month, COUNT(*),
+	rows, err := tx.query(ctx, `SELECT e.vendor_id, `+tx.d.UTCMonth("a.completed_at")+` AS month, COUNT(*),
 			SUM(CASE WHEN a.verdict = 'pass' THEN 1 ELSE 0 END), SUM(a.sample_size), SUM(a.errors)
 		FROM audits a JOIN engagements e ON e.id = a.engagement_id
 		WHERE a.state = 'completed' AND (CAST($1 AS BIGINT) = 0 OR e.vendor_id = $1)
@@ -92,7 +92,7 @@ func (tx *Tx) scorecardAudits(ctx context.Context, vendorID int64, at map[int64]
 func (tx *Tx) scorecardCorrective(ctx context.Context, vendorID int64, at map[int64]*domain.Scorecard) error {
 	rows, err := tx.query(ctx, `SELECT vendor_id, SUM(CASE WHEN state IN ('open', 'responded') THEN 1 ELSE 0 END),
 			SUM(CASE WHEN state = 'closed' THEN 1 ELSE 0 END),
-			SUM(CASE WHEN state = 'closed' AND `+utcDay(tx.d, "closed_at")+` <= due_on THEN 1 ELSE 0 END)
+			SUM(CASE WHEN state = 'closed' AND `+tx.d.UTCDay("closed_at")+` <= due_on THEN 1 ELSE 0 END)
 		FROM corrective_actions WHERE (CAST($1 AS BIGINT) = 0 OR vendor_id = $1) GROUP BY vendor_id`, vendorID)
 	return perVendor(rows, err, at, func(r *sql.Rows) (int64, func(*domain.Scorecard), error) {
 		var id int64

@@ -36,6 +36,11 @@ type Dialect interface {
 	// Classify returns a domain code for a driver error (unique violation:
 	// EConflict; foreign key: EInvalid) or "" when it has none.
 	Classify(err error) string
+	// UTCDay and UTCMonth are the SQL for the UTC date 'YYYY-MM-DD' and
+	// month 'YYYY-MM' of a unix-microseconds column (comparable as text with
+	// stored dates): the engines' date functions differ.
+	UTCDay(col string) string
+	UTCMonth(col string) string
 }
 
 // Store is a handle on one database. Reads may run concurrently; writes go

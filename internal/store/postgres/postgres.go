@@ -84,3 +84,13 @@ func Open(ctx context.Context, url string) (*store.Store, error) {
 	}
 	return store.New(db, db, Dialect{}), nil
 }
+
+// UTCDay is the SQL for the UTC date 'YYYY-MM-DD' of a unix-microseconds column.
+func (Dialect) UTCDay(col string) string {
+	return "to_char(to_timestamp(" + col + " / 1000000) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+}
+
+// UTCMonth is the SQL for the UTC month 'YYYY-MM' of a unix-microseconds column.
+func (Dialect) UTCMonth(col string) string {
+	return "to_char(to_timestamp(" + col + " / 1000000) AT TIME ZONE 'UTC', 'YYYY-MM')"
+}

@@ -143,3 +143,13 @@ func checkHeader(path string) error {
 
 // String describes a path for logs.
 func String(path string) string { return fmt.Sprintf("sqlite:%s", path) }
+
+// UTCDay is the SQL for the UTC date 'YYYY-MM-DD' of a unix-microseconds column.
+func (Dialect) UTCDay(col string) string {
+	return "strftime('%Y-%m-%d', " + col + " / 1000000, 'unixepoch')"
+}
+
+// UTCMonth is the SQL for the UTC month 'YYYY-MM' of a unix-microseconds column.
+func (Dialect) UTCMonth(col string) string {
+	return "strftime('%Y-%m', " + col + " / 1000000, 'unixepoch')"
+}
