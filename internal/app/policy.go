@@ -160,6 +160,37 @@ const (
 	ViewRateCards Action = "view_rate_cards"
 )
 
+// Billing (issue 8). SubmitVendorInvoices is a vendor manager invoicing
+// their own vendor's engagements (by scope). ReviewVendorInvoices is the
+// firm's review: flags, line disputes, approval with the exchange rate, and
+// rejection (firm administrators, attorneys and staff such as the billing
+// manager). ViewVendorInvoices is reading them: firm users, and vendor
+// managers their own. RecordFirmTime is a firm timekeeper's own time (the
+// use case requires a timekeeper record). ManageClientInvoices is drafting,
+// sending, recording payment and issuing credit notes (firm users);
+// ApproveClientInvoices is approving and writing off (attorneys and firm
+// administrators); OverrideBillingPolicy is releasing an invoice held by a
+// policy flag with a written reason, which only a billing partner may do:
+// a firm administrator, or an attorney whose timekeeper classification is
+// PARTNR (the use case checks it). ViewClientInvoices is reading invoices:
+// firm users, and client contacts their own client's once sent (never a
+// draft). ViewSavings is the savings figures: firm users, and client
+// contacts their own client's. ManageBudgets is setting budgets (attorneys
+// and firm administrators); ViewBudgets is reading them (firm users).
+const (
+	SubmitVendorInvoices  Action = "submit_vendor_invoices"
+	ReviewVendorInvoices  Action = "review_vendor_invoices"
+	ViewVendorInvoices    Action = "view_vendor_invoices"
+	RecordFirmTime        Action = "record_firm_time"
+	ManageClientInvoices  Action = "manage_client_invoices"
+	ApproveClientInvoices Action = "approve_client_invoices"
+	OverrideBillingPolicy Action = "override_billing_policy"
+	ViewClientInvoices    Action = "view_client_invoices"
+	ViewSavings           Action = "view_savings"
+	ManageBudgets         Action = "manage_budgets"
+	ViewBudgets           Action = "view_budgets"
+)
+
 // Can reports whether u may perform a. Objects outside the user's scope are
 // handled by ScopeFor (they answer not-found); Can covers whole capabilities.
 func Can(u domain.User, a Action) bool {
@@ -231,6 +262,16 @@ func Can(u domain.User, a Action) bool {
 		return u.Role.IsFirm() || u.Role == domain.RoleVendorManager && u.VendorID != 0
 	case ReviewVendorChanges:
 		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
+	case SubmitVendorInvoices:
+		return u.Role == domain.RoleVendorManager && u.VendorID != 0
+	case ReviewVendorInvoices, RecordFirmTime, ManageClientInvoices, ViewBudgets:
+		return u.Role.IsFirm()
+	case ViewVendorInvoices:
+		return u.Role.IsFirm() || u.Role == domain.RoleVendorManager && u.VendorID != 0
+	case ApproveClientInvoices, OverrideBillingPolicy, ManageBudgets:
+		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
+	case ViewClientInvoices, ViewSavings:
+		return u.Role.IsFirm() || u.Role.IsClient() && u.ClientID != 0
 	}
 	return false
 }
@@ -238,7 +279,12 @@ func Can(u domain.User, a Action) bool {
 // require returns a forbidden error unless u may perform a.
 func require(u domain.User, a Action) error {
 	if !Can(u, a) {
-		return domain.Errorf(domain.EForbidden, "your role (%s) does not allow this", u.Role.Label())
+		return Forbidden(u)
 	}
 	return nil
+}
+
+// Forbidden is the error for a user whose role does not allow something.
+func Forbidden(u domain.User) error {
+	return domain.Errorf(domain.EForbidden, "your role (%s) does not allow this", u.Role.Label())
 }

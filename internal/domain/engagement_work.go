@@ -36,6 +36,7 @@ const (
 	ActivityAudit         Activity = "audit"         // the firm's quality audits: plan, batches, samples, scores, corrective actions raised and verified
 	ActivityCorrective    Activity = "corrective"    // the vendor responds to a corrective action
 	ActivityRates         Activity = "rates"         // set the engagement's vendor rate card
+	ActivityInvoice       Activity = "invoice"       // the vendor invoices approved work; also while paused and after close, for work already done
 )
 
 // activityLabel names an activity in a sentence ("Time cannot be recorded ...").
@@ -56,6 +57,7 @@ var activityLabel = map[Activity]string{
 	ActivityAudit:         "Quality audits cannot be planned or carried out",
 	ActivityCorrective:    "Corrective actions cannot be answered",
 	ActivityRates:         "The rate card cannot be set",
+	ActivityInvoice:       "The vendor cannot invoice",
 }
 
 // stageOrder ranks the stages an engagement passes through in order.
@@ -78,6 +80,7 @@ var firstStage = map[Activity]Stage{
 	ActivityAudit:         StageSOW,
 	ActivityCorrective:    StageActive,
 	ActivityRates:         StageSOW,
+	ActivityInvoice:       StageActive,
 }
 
 // gateBefore says which gate stands before a stage.
@@ -97,13 +100,13 @@ func StageAllows(s Stage, act Activity) error {
 	}
 	switch s {
 	case StageClosed:
-		if act == ActivityCertify || act == ActivityAudit { // the final audit comes after close
+		if act == ActivityCertify || act == ActivityAudit || act == ActivityInvoice { // the final audit and the last invoice come after close
 			return nil
 		}
 		return Errorf(EGateClosed, "%s: the engagement is closed and the vendor's access was revoked.", label)
 	case StagePaused:
 		switch act {
-		case ActivityMessage, ActivityReview, ActivityClose, ActivityCommunication, ActivityAudit, ActivityCorrective:
+		case ActivityMessage, ActivityReview, ActivityClose, ActivityCommunication, ActivityAudit, ActivityCorrective, ActivityInvoice:
 			return nil
 		}
 		return Errorf(EGateClosed, "%s: the engagement is paused, with no new work and no document access until the reason is resolved.", label)

@@ -16,10 +16,11 @@ func TestStageAllowsOpensActivitiesInOrder(t *testing.T) {
 			var want bool
 			switch s {
 			case StageClosed:
-				want = act == ActivityCertify || act == ActivityAudit // the final audit comes after close
+				want = act == ActivityCertify || act == ActivityAudit || act == ActivityInvoice // the final audit and invoice come after close
 			case StagePaused:
 				want = act == ActivityMessage || act == ActivityReview || act == ActivityClose || act == ActivityCommunication ||
-					act == ActivityAudit || act == ActivityCorrective // a failed audit's pause is answered
+					act == ActivityAudit || act == ActivityCorrective || // a failed audit's pause is answered
+					act == ActivityInvoice // work done before the pause is invoiced
 			default:
 				want = act != ActivityCertify && stageOrder[s] >= stageOrder[firstStage[act]]
 			}

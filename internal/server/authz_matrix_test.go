@@ -1496,6 +1496,7 @@ func (m *matrix) collectRoutes(srv *server.Server) {
 	maps.Copy(rules, m.auditsRules())     // audits_matrix_test.go
 	maps.Copy(rules, m.ratesRules())      // rates_matrix_test.go
 	maps.Copy(rules, m.billingPolicyRules())
+	maps.Copy(rules, m.billingRules()) // billing_matrix_test.go
 	seen := map[string]bool{}
 	add := func(surface, pattern string, public bool) {
 		seen[pattern] = true

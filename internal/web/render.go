@@ -48,6 +48,7 @@ func navFor(u domain.User, path string) []navItem {
 		if app.Can(u, app.ConductAudits) {
 			items = append(items, navItem{Label: "Quality audits", Href: "/audits"})
 		}
+		items = append(items, navItem{Label: "Billing", Href: "/billing"})
 		if app.Can(u, app.ManageUsers) {
 			items = append(items, navItem{Label: "Users", Href: "/admin/users"})
 		}
@@ -68,13 +69,31 @@ func navFor(u domain.User, path string) []navItem {
 		if app.Can(u, app.ManageDisclosures) {
 			items = append(items, navItem{Label: "Conflict disclosures", Href: fmt.Sprintf("/vendors/%d/disclosures", u.VendorID)})
 		}
+		if app.Can(u, app.ViewVendorInvoices) {
+			items = append(items, navItem{Label: "Invoices", Href: "/vendor-invoices"})
+		}
 	case u.Role.IsClient():
-		items = append(items, navItem{Label: "Matters", Href: "/matters"}, navItem{Label: "Outsourcing", Href: "/engagements"})
+		items = append(items, navItem{Label: "Matters", Href: "/matters"}, navItem{Label: "Outsourcing", Href: "/engagements"},
+			navItem{Label: "Invoices", Href: "/invoices"}, navItem{Label: "Savings", Href: "/savings"})
 	}
 	for i := range items {
 		items[i].Current = path == items[i].Href || (items[i].Href != "/home" && len(path) > len(items[i].Href) && path[:len(items[i].Href)+1] == items[i].Href+"/")
+		if items[i].Href == "/billing" {
+			items[i].Current = billingPath(path)
+		}
 	}
 	return items
+}
+
+// billingPath reports whether path is one of the firm's billing pages,
+// which share the "Billing" navigation entry and the billing tabs.
+func billingPath(path string) bool {
+	for _, p := range []string{"/billing", "/invoices", "/vendor-invoices", "/time", "/budgets", "/savings"} {
+		if path == p || strings.HasPrefix(path, p+"/") || strings.HasPrefix(path, p+".") {
+			return true
+		}
+	}
+	return false
 }
 
 // render writes a page with status 200.

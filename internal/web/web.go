@@ -103,6 +103,7 @@ func (h *Handler) Routes() []Route {
 		{"GET /admin/users/{id}/sessions", h.userSessions, false},
 		{"POST /admin/users/{id}/sessions/{sid}/end", h.endUserSession, false},
 		{"POST /admin/users/{id}/mfa/reset", h.resetUserMFA, false},
+		{"GET /billing", h.billing, false},                  // billing.go
 		{"GET /admin/timekeepers", h.timekeepers, false},    // rates.go
 		{"POST /admin/timekeepers", h.setTimekeeper, false}, // rates.go
 		{"GET /admin/settings", h.settings, false},
