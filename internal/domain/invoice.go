@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"math/big"
+	"time"
+)
 
 // Billing (issue 8 parts 2–6): the firm's own time, vendor invoices (the
 // firm's cost), client invoices and credit notes (what the client pays,
@@ -288,4 +291,33 @@ type Budget struct {
 	SetBy        int64
 	SetByName    string
 	SetAt        time.Time
+}
+
+// BaselineShare is the part of work item w's in-house baseline that
+// quantity of its work stands for: hundredths of an hour in-house, and what
+// those would have cost (the same share of BaselineCost). For an hourly or
+// per-unit item quantity is in hundredths of the estimate's unit, and the
+// share is quantity ÷ the estimate; for a fixed-price item quantity is the
+// share of the whole item in hundredths (100 is all of it). Each figure is
+// rounded once, half to even. An item without an estimate or a baseline
+// stands for nothing.
+func BaselineShare(w WorkItem, quantity int64) (hours int64, inHouse Money, err error) {
+	inHouse = Money{Currency: w.BaselineRate.Currency}
+	den := int64(w.Estimate) * 10
+	if w.Pricing == PricingFixed {
+		den = 100
+	}
+	if den <= 0 || w.BaselineHours <= 0 || quantity <= 0 {
+		return 0, inHouse, nil
+	}
+	cost, err := w.BaselineCost()
+	if err != nil {
+		return 0, inHouse, err
+	}
+	q := divRoundHalfEven(new(big.Int).Mul(big.NewInt(int64(w.BaselineHours)*10), big.NewInt(quantity)), big.NewInt(den))
+	if !q.IsInt64() {
+		return 0, inHouse, Invalid("quantity", "%d hundredths of %s is too large", quantity, w.Title)
+	}
+	inHouse, err = ScaleAmount(cost, quantity, den, cost.Currency)
+	return q.Int64(), inHouse, err
 }

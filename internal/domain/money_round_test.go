@@ -179,3 +179,30 @@ func TestParseUnits(t *testing.T) {
 		t.Errorf("FormatUnits: %q %q", FormatUnits(250), FormatUnits(5))
 	}
 }
+
+// TestBaselineShare checks the in-house share of part of a work item: 12.5
+// of 50 estimated hours of an item whose baseline is 20 hours at $400 is a
+// quarter, 5 hours and $2,000; a fixed item's half is half its baseline; an
+// item without an estimate stands for nothing.
+func TestBaselineShare(t *testing.T) {
+	item := WorkItem{Title: "review", Pricing: PricingHourly, Estimate: 500, EstimateUnit: UnitHours, BaselineHours: 200, BaselineRate: NewMoney(40000, "USD")}
+	h, m, err := BaselineShare(item, 1250)
+	if err != nil || h != 500 || m != NewMoney(200000, "USD") {
+		t.Errorf("hourly quarter: %d hundredths, %v, %v; want 500, USD 2000.00", h, m, err)
+	}
+	fixed := item
+	fixed.Pricing = PricingFixed
+	if h, m, err := BaselineShare(fixed, 50); err != nil || h != 1000 || m != NewMoney(400000, "USD") {
+		t.Errorf("fixed half: %d, %v, %v; want 1000, USD 4000.00", h, m, err)
+	}
+	none := item
+	none.Estimate = 0
+	if h, m, err := BaselineShare(none, 1250); err != nil || h != 0 || m.Minor != 0 {
+		t.Errorf("no estimate: %d, %v, %v; want nothing", h, m, err)
+	}
+	// One third of 1 hour is 33.33 hundredths: rounded once, half to even.
+	third := WorkItem{Pricing: PricingHourly, Estimate: 30, BaselineHours: 10, BaselineRate: NewMoney(100, "USD")}
+	if h, m, _ := BaselineShare(third, 100); h != 33 || m.Minor != 33 {
+		t.Errorf("a third: %d, %v; want 33, 0.33", h, m)
+	}
+}

@@ -191,20 +191,14 @@ func (w *WorkItem) Validate(r ItemRules) error {
 	return nil
 }
 
-// mulTenths returns minor × t / 10, rounded half up to a whole minor unit,
-// refusing overflow.
+// mulTenths returns m × t, t in tenths, rounded once where every amount
+// is (LineAmount: half to even), refusing overflow.
 func mulTenths(m Money, t Tenths) (Money, error) {
-	if t != 0 && (m.Minor > (1<<62)/int64(t) || m.Minor < -(1<<62)/int64(t)) {
+	v, err := LineAmount(int64(t)*10, m)
+	if err != nil {
 		return Money{}, Invalid("price", "%s × %s is too large", m, t)
 	}
-	p := m.Minor * int64(t)
-	q := p / 10
-	if r := p % 10; r >= 5 {
-		q++
-	} else if r <= -5 {
-		q--
-	}
-	return Money{Minor: q, Currency: m.Currency}, nil
+	return v, nil
 }
 
 // VendorCost is what the vendor's estimate costs, in the vendor's currency:
