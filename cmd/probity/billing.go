@@ -17,11 +17,12 @@ import (
 const billingUsage = `Usage:
   probity billing policy show --as EMAIL
       print the firm's billing policy for outsourced work
-  probity billing policy set --as EMAIL [--overhead-cap 10] [--markup-cap 25] [--min-saving-shared 50]
+  probity billing policy set --as EMAIL [--overhead-cap 10] [--markup-cap 25] [--min-saving-shared 50] [--day-hours 10]
       (firm administrators) set the overhead cap on disbursements and the
-      markup cap on fees, in percent of the vendor's cost, and the least
-      share of the saving passed to the client, in percent; flags not given
-      keep their value
+      markup cap on fees, in percent of the vendor's cost, the least share
+      of the saving passed to the client, in percent, and the hours a vendor
+      timekeeper may bill in one day before an invoice line is flagged (1 to
+      24); flags not given keep their value
 
 Each acts as the user given by --as, through the same rules as the web UI and
 the API; a refusal prints why and exits 1, changing nothing.
@@ -31,7 +32,7 @@ the API; a refusal prints why and exits 1, changing nothing.
 func (m *Main) billing(ctx context.Context, args []string) error {
 	subs := map[string]string{
 		"policy show": "billing policy show --as EMAIL [flags]",
-		"policy set":  "billing policy set --as EMAIL [--overhead-cap PERCENT] [--markup-cap PERCENT] [--min-saving-shared PERCENT] [flags]",
+		"policy set":  "billing policy set --as EMAIL [--overhead-cap PERCENT] [--markup-cap PERCENT] [--min-saving-shared PERCENT] [--day-hours HOURS] [flags]",
 	}
 	sub := ""
 	if len(args) >= 2 {
@@ -45,7 +46,7 @@ func (m *Main) billing(ctx context.Context, args []string) error {
 		return usageError("billing needs a subcommand: policy show or policy set")
 	}
 	args = args[2:]
-	var as string
+	var as, dayHours string
 	figures := []struct {
 		flag, usage string
 		value       string
@@ -64,6 +65,7 @@ func (m *Main) billing(ctx context.Context, args []string) error {
 			for i := range figures {
 				fs.StringVar(&figures[i].value, figures[i].flag, "", figures[i].usage)
 			}
+			fs.StringVar(&dayHours, "day-hours", "", "the hours a vendor timekeeper may bill in one day before the invoice line is flagged (1 to 24)")
 		}
 	})
 	if err != nil {
@@ -76,8 +78,8 @@ func (m *Main) billing(ctx context.Context, args []string) error {
 		return usageError(sub + " needs --as EMAIL: the user to act as")
 	case fs.NArg() > 0:
 		return usageError(fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
-	case sub == "policy set" && !given["overhead-cap"] && !given["markup-cap"] && !given["min-saving-shared"]:
-		return usageError("billing policy set needs at least one of --overhead-cap, --markup-cap, --min-saving-shared")
+	case sub == "policy set" && !given["overhead-cap"] && !given["markup-cap"] && !given["min-saving-shared"] && !given["day-hours"]:
+		return usageError("billing policy set needs at least one of --overhead-cap, --markup-cap, --min-saving-shared, --day-hours")
 	}
 	a, actor, done, ctx, err := m.cliActor(ctx, c, as)
 	if err != nil {
@@ -99,6 +101,11 @@ func (m *Main) billing(ctx context.Context, args []string) error {
 			}
 			*f.bp(&p) = bp
 		}
+		if given["day-hours"] {
+			if p.DayHoursFlag, err = domain.ParseTenths("day_hours", dayHours); err != nil {
+				return err
+			}
+		}
 		if err := a.SetBillingPolicy(ctx, actor, p); err != nil {
 			return err
 		}
@@ -114,4 +121,5 @@ func printBillingPolicy(m *Main, p domain.BillingPolicy) {
 	fmt.Fprintf(m.Stdout, "  overhead cap on disbursements:  %s of the vendor's cost (disbursements are charged at cost, never marked up)\n", domain.FormatBP(p.OverheadCapBP))
 	fmt.Fprintf(m.Stdout, "  markup cap on fees:             %s of the vendor's cost (a fee above the in-house equivalent is flagged)\n", domain.FormatBP(p.MarkupCapBP))
 	fmt.Fprintf(m.Stdout, "  least share of saving passed:   %s of what outsourcing saves against the in-house cost\n", domain.FormatBP(p.MinSavingSharedBP))
+	fmt.Fprintf(m.Stdout, "  vendor hours flagged past:      %s hours a day per timekeeper, across the vendor's invoices\n", p.DayHoursFlag)
 }

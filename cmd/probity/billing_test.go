@@ -57,6 +57,7 @@ func TestBillingPolicyCommands(t *testing.T) {
 			{[]string{"--as", eleanor, "--markup-cap", "twenty"}, 1, "not a percentage"},
 			{[]string{"--as", eleanor, "--overhead-cap", "5", "--markup-cap", "150"}, 1, "markup cap"},
 			{[]string{"--as", eleanor}, 2, "at least one"},
+			{[]string{"--as", eleanor, "--day-hours", "30"}, 1, "between 1 and 24"},
 			{[]string{"--markup-cap", "20"}, 2, "--as"},
 		} {
 			out, err := run(append([]string{"billing", "policy", "set"}, c.args...)...)
@@ -68,12 +69,12 @@ func TestBillingPolicyCommands(t *testing.T) {
 			t.Fatalf("refused changes wrote: %+v → %+v, audit events %d → %d", before, p, audits, n)
 		}
 
-		out, err = run("billing", "policy", "set", "--as", eleanor, "--markup-cap", "20", "--min-saving-shared", "62.5")
-		if err != nil || !strings.Contains(out, "Saved.") || !strings.Contains(out, "markup cap on fees:             20%") {
+		out, err = run("billing", "policy", "set", "--as", eleanor, "--markup-cap", "20", "--min-saving-shared", "62.5", "--day-hours", "9.5")
+		if err != nil || !strings.Contains(out, "Saved.") || !strings.Contains(out, "markup cap on fees:             20%") || !strings.Contains(out, "flagged past:      9.5 hours") {
 			t.Fatalf("set: %v\n%s", err, out)
 		}
 		want := before
-		want.MarkupCapBP, want.MinSavingSharedBP = 2000, 6250
+		want.MarkupCapBP, want.MinSavingSharedBP, want.DayHoursFlag = 2000, 6250, 95
 		if p := stored(); p != want {
 			t.Errorf("stored %+v, want %+v (the overhead cap kept)", p, want)
 		}

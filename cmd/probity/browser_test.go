@@ -41,12 +41,12 @@ type firstScreenCase struct {
 }
 
 var firstScreenCases = []firstScreenCase{
-	{domain.RoleFirmAdmin, "Eleanor Hartwell", []string{"Home", "Matters", "Engagements", "Vendors", "Clients", "Users", "Audit trail", "Questionnaires", "Timekeepers", "Settings"}, "home-admin.png"},
-	{domain.RoleAttorney, "Marcus Oyelaran", []string{"Home", "Matters", "Engagements", "Vendors", "Clients", "Reviews", "Quality audits"}, "home-attorney.png"},
-	{domain.RoleStaff, "Daniel Brooks", []string{"Home", "Matters", "Engagements", "Vendors", "Clients", "Quality audits"}, ""},
-	{domain.RoleVendorManager, "Anika Deshmukh", []string{"Home", "Engagements", "Our organisation", "Conflict disclosures"}, "home-vendor.png"},
+	{domain.RoleFirmAdmin, "Eleanor Hartwell", []string{"Home", "Matters", "Engagements", "Vendors", "Clients", "Billing", "Users", "Audit trail", "Questionnaires", "Timekeepers", "Settings"}, "home-admin.png"},
+	{domain.RoleAttorney, "Marcus Oyelaran", []string{"Home", "Matters", "Engagements", "Vendors", "Clients", "Reviews", "Quality audits", "Billing"}, "home-attorney.png"},
+	{domain.RoleStaff, "Daniel Brooks", []string{"Home", "Matters", "Engagements", "Vendors", "Clients", "Quality audits", "Billing"}, ""},
+	{domain.RoleVendorManager, "Anika Deshmukh", []string{"Home", "Engagements", "Our organisation", "Conflict disclosures", "Invoices"}, "home-vendor.png"},
 	{domain.RoleVendorProfessional, "Rohan Kulkarni", []string{"Home", "Engagements", "Our organisation"}, ""},
-	{domain.RoleClientContact, "Helen Calloway", []string{"Home", "Matters", "Outsourcing"}, "home-client.png"},
+	{domain.RoleClientContact, "Helen Calloway", []string{"Home", "Matters", "Outsourcing", "Invoices", "Savings"}, "home-client.png"},
 }
 
 // TestBrowserFirstScreens signs in as one account of each role in headless
@@ -467,7 +467,7 @@ const browserPageJS = `(() => {
 		whoName: text("header .who-name"),
 		h1: text("main h1"),
 		nav: Array.from(document.querySelectorAll("nav#primary-nav a"), (a) => ({label: a.textContent.trim(), href: a.getAttribute("href")})),
-		figures: document.querySelectorAll("main .figures > li").length,
+		figures: document.querySelectorAll("main section[aria-labelledby=figures-h] .figures > li").length, // the firm's figures, not a client's own savings card
 		engagementLinks: Array.from(document.querySelectorAll('main table a[href^="/engagements/"]'), (a) => a.getAttribute("href")).filter((h) => /^\/engagements\/\d+$/.test(h)),
 		vendorCells: texts('main table td[data-label="Vendor"]'),
 		matterTitles: texts('main section[aria-labelledby="mat-h"] tbody td:nth-child(2)'),

@@ -18,17 +18,21 @@ var errLEDESInvalid = errors.New("the file is not valid LEDES 1998B")
 // ledesListedInvoices is how many invoices' totals `ledes validate` names.
 const ledesListedInvoices = 10
 
-const ledesUsage = "Usage:\n  probity ledes validate FILE|-   check a LEDES 1998B invoice file strictly (- reads standard input)\n"
+const ledesUsage = "Usage:\n  probity ledes validate FILE|-   check a LEDES 1998B invoice file strictly (- reads standard input)\n" +
+	"  probity ledes export --invoice NUMBER [--out FILE] --as EMAIL   write a client invoice as LEDES 1998B\n"
 
-// ledes is `probity ledes`: LEDES 1998B electronic invoices. It needs no
-// database.
+// ledes is `probity ledes`: LEDES 1998B electronic invoices. validate needs
+// no database; export (ledes_export.go) reads a client invoice from it.
 func (m *Main) ledes(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "export" {
+		return m.ledesExport(ctx, args[1:])
+	}
 	if len(args) == 0 || args[0] != "validate" {
 		fmt.Fprint(m.Stderr, ledesUsage)
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
 			return nil
 		}
-		return usageError("ledes needs a subcommand: validate")
+		return usageError("ledes needs a subcommand: validate or export")
 	}
 	return m.ledesValidate(ctx, args[1:])
 }

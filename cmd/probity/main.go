@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -74,11 +76,16 @@ func commands() []command {
 		{"document", "documents shared on an engagement: list, upload (streamed), download (document list | upload | download)", (*Main).document},
 		{"message", "the engagement's conversations: post a message or reply, list them (message post | list)", (*Main).message},
 		{"billing", "the firm's billing policy for outsourced work: overhead and markup caps, the saving passed on (billing policy show | set)", (*Main).billing},
+		{"firm-time", "the firm's own time on matters: matter work, supervision and rework (firm-time add | list)", (*Main).firmTime},
+		{"budget", "budgets of matters and engagements with actual, accrued and remaining (budget set | list)", (*Main).budget},
+		{"savings", "what outsourcing saved per week or month, for the firm and its clients (savings [--csv])", (*Main).savings},
+		{"invoice", "client invoices and credit notes: draft, recompute, approve, override a policy flag, send, record payment, write off, credit (invoice draft | list | show | recompute | discard | approve | override | send | paid | write-off | credit)", (*Main).invoice},
+		{"vendor-invoice", "vendor invoices: submit approved time, list, show, and the firm's review: dispute, reply, resolve, approve with the exchange rate, reject (vendor-invoice submit | list | show | dispute | reply | resolve | approve | reject)", (*Main).vendorInvoice},
 		{"rate", "rates: the firm's timekeepers with LEDES ids, classifications and dated rates; engagements' vendor rate cards (rate timekeeper set | list, rate card show | add)", (*Main).rate},
 		{"time", "vendor time entries: record, list, submit, approve or return (time add | list | submit | approve | return)", (*Main).timeEntry},
 		{"deadline", "the engagement's deadlines: set, list, mark done (deadline add | list | done)", (*Main).deadline},
 		{"keys", "the key-encryption key of stored documents: status, generate a key, rotate (rewrap every document's key), verify every document (keys status | generate | rotate | verify)", (*Main).keys},
-		{"ledes", "LEDES 1998B electronic invoices: check a file strictly (ledes validate FILE|-)", (*Main).ledes},
+		{"ledes", "LEDES 1998B electronic invoices: check a file strictly (ledes validate FILE|-), export a client invoice (ledes export --invoice NUMBER)", (*Main).ledes},
 		{"import", "import matters or parties from a CSV file, all or nothing (import matters | parties FILE --as EMAIL [--dry-run])", (*Main).importCSV},
 		{"version", "print the version", (*Main).version},
 	}
@@ -133,4 +140,27 @@ func describe(err error) string {
 		return de.Message
 	}
 	return err.Error()
+}
+
+// subcommand checks a command's subcommand (args[0]) against subs,
+// printing usage when it is missing or unknown; ("", nil) means help was
+// asked for and printed.
+func subcommand(m *Main, name, usage string, args []string, subs map[string]string) (string, error) {
+	sub := ""
+	if len(args) >= 1 {
+		sub = args[0]
+	}
+	if subs[sub] == "" {
+		fmt.Fprint(m.Stderr, usage)
+		if slices.ContainsFunc(args, func(a string) bool { return a == "--help" || a == "-h" || a == "help" }) {
+			return "", nil
+		}
+		keys := make([]string, 0, len(subs))
+		for k := range subs {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		return "", usageError(name + " needs a subcommand: " + strings.Join(keys, " or "))
+	}
+	return sub, nil
 }

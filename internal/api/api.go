@@ -81,6 +81,12 @@ func (h *Handler) Routes() []Route {
 		{"POST " + Prefix + "/engagements/{id}/deliverables/versions/{ver}/release", h.releaseDeliverable, false},
 		{"GET " + Prefix + "/reviews", h.reviewQueue, false},
 		{"GET " + Prefix + "/timekeepers", h.listTimekeepers, false},                 // rates.go
+		{"GET " + Prefix + "/firm-time", h.listFirmTime, false},                      // billing_figures.go
+		{"POST " + Prefix + "/firm-time", h.recordFirmTime, false},                   // billing_figures.go
+		{"DELETE " + Prefix + "/firm-time/{id}", h.deleteFirmTime, false},            // billing_figures.go
+		{"GET " + Prefix + "/budgets", h.listBudgets, false},                         // billing_figures.go
+		{"PUT " + Prefix + "/budgets", h.putBudget, false},                           // billing_figures.go
+		{"GET " + Prefix + "/savings", h.getSavings, false},                          // billing_figures.go
 		{"GET " + Prefix + "/users/{id}/timekeeper", h.getTimekeeper, false},         // rates.go
 		{"PUT " + Prefix + "/users/{id}/timekeeper", h.putTimekeeper, false},         // rates.go
 		{"GET " + Prefix + "/engagements/{id}/rate-card", h.getRateCard, false},      // rates.go
@@ -146,6 +152,30 @@ func (h *Handler) Routes() []Route {
 		{"PUT " + Prefix + "/settings/consent", h.putConsentPolicy, false},
 		{"GET " + Prefix + "/settings/billing-policy", h.getBillingPolicy, false},
 		{"PUT " + Prefix + "/settings/billing-policy", h.putBillingPolicy, false},
+
+		{"GET " + Prefix + "/engagements/{id}/vendor-invoices", h.engagementVendorInvoices, false},                 // vendor_invoices.go
+		{"POST " + Prefix + "/engagements/{id}/vendor-invoices", h.submitVendorInvoice, false},                     // vendor_invoices.go
+		{"GET " + Prefix + "/vendor-invoices", h.allVendorInvoices, false},                                         // vendor_invoices.go
+		{"GET " + Prefix + "/vendor-invoices/{id}", h.getVendorInvoice, false},                                     // vendor_invoices.go
+		{"POST " + Prefix + "/vendor-invoices/{id}/lines/{line}/dispute", h.vendorInvoiceAction("dispute"), false}, // vendor_invoices.go
+		{"POST " + Prefix + "/vendor-invoices/{id}/lines/{line}/reply", h.vendorInvoiceAction("reply"), false},     // vendor_invoices.go
+		{"POST " + Prefix + "/vendor-invoices/{id}/lines/{line}/resolve", h.vendorInvoiceAction("resolve"), false}, // vendor_invoices.go
+		{"POST " + Prefix + "/vendor-invoices/{id}/approve", h.vendorInvoiceAction("approve"), false},              // vendor_invoices.go
+		{"POST " + Prefix + "/vendor-invoices/{id}/reject", h.vendorInvoiceAction("reject"), false},                // vendor_invoices.go
+
+		{"GET " + Prefix + "/invoices", h.listClientInvoices, false},                                   // client_invoices.go
+		{"POST " + Prefix + "/invoices", h.draftClientInvoice, false},                                  // client_invoices.go
+		{"GET " + Prefix + "/invoices/{id}", h.getClientInvoice, false},                                // client_invoices.go
+		{"POST " + Prefix + "/invoices/{id}/recompute", h.clientInvoiceAction("recompute"), false},     // client_invoices.go
+		{"POST " + Prefix + "/invoices/{id}/discard", h.clientInvoiceAction("discard"), false},         // client_invoices.go
+		{"POST " + Prefix + "/invoices/{id}/approve", h.clientInvoiceAction("approve"), false},         // client_invoices.go
+		{"POST " + Prefix + "/invoices/{id}/override", h.clientInvoiceAction("override"), false},       // client_invoices.go
+		{"POST " + Prefix + "/invoices/{id}/send", h.clientInvoiceAction("send"), false},               // client_invoices.go
+		{"POST " + Prefix + "/invoices/{id}/paid", h.clientInvoiceAction("paid"), false},               // client_invoices.go
+		{"POST " + Prefix + "/invoices/{id}/write-off", h.clientInvoiceAction("write-off"), false},     // client_invoices.go
+		{"POST " + Prefix + "/invoices/{id}/credit-note", h.clientInvoiceAction("credit-note"), false}, // client_invoices.go
+		{"GET " + Prefix + "/invoices/{id}/ledes", h.invoiceLEDES, false},                              // invoice_export.go
+		{"GET " + Prefix + "/invoices/{id}/pdf", h.invoicePDF, false},                                  // invoice_export.go
 		{"GET " + Prefix + "/settings/sensitivity-rules", h.getSensitivityRules, false},
 		{"PUT " + Prefix + "/settings/sensitivity-rules", h.putSensitivityRules, false},
 		{"GET " + Prefix + "/vendors", h.listVendors, false},

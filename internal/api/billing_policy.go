@@ -14,6 +14,10 @@ type billingPolicyJSON struct {
 	OverheadCapBP     *int `json:"overhead_cap_bp"`
 	MarkupCapBP       *int `json:"markup_cap_bp"`
 	MinSavingSharedBP *int `json:"min_saving_shared_bp"`
+	// DayHours is the hours a vendor timekeeper may bill in one day before
+	// the invoice line is flagged, as a decimal string ("10", "10.5");
+	// absent on PUT keeps the current figure.
+	DayHours *string `json:"day_hours,omitempty"`
 }
 
 func (h *Handler) getBillingPolicy(w http.ResponseWriter, r *http.Request) {
@@ -23,7 +27,9 @@ func (h *Handler) getBillingPolicy(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteJSONError(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, billingPolicyJSON{OverheadCapBP: &p.OverheadCapBP, MarkupCapBP: &p.MarkupCapBP, MinSavingSharedBP: &p.MinSavingSharedBP})
+	day := p.DayHoursFlag.String()
+	httpx.WriteJSON(w, http.StatusOK, billingPolicyJSON{OverheadCapBP: &p.OverheadCapBP, MarkupCapBP: &p.MarkupCapBP, MinSavingSharedBP: &p.MinSavingSharedBP,
+		DayHours: &day})
 }
 
 // putBillingPolicy replaces the policy; every figure is required, so a
@@ -50,6 +56,15 @@ func (h *Handler) putBillingPolicy(w http.ResponseWriter, r *http.Request) {
 				break
 			}
 			*f.to = *f.v
+		}
+	}
+	if err == nil {
+		if in.DayHours != nil {
+			p.DayHoursFlag, err = domain.ParseTenths("day_hours", *in.DayHours)
+		} else {
+			var cur domain.BillingPolicy
+			cur, err = h.app.BillingPolicy(r.Context(), u)
+			p.DayHoursFlag = cur.DayHoursFlag
 		}
 	}
 	if err == nil {

@@ -11,9 +11,10 @@ import (
 )
 
 type billingPolicyView struct {
-	OverheadCapBP     int `json:"overhead_cap_bp"`
-	MarkupCapBP       int `json:"markup_cap_bp"`
-	MinSavingSharedBP int `json:"min_saving_shared_bp"`
+	OverheadCapBP     int    `json:"overhead_cap_bp"`
+	MarkupCapBP       int    `json:"markup_cap_bp"`
+	MinSavingSharedBP int    `json:"min_saving_shared_bp"`
+	DayHours          string `json:"day_hours"`
 }
 
 // The billing-policy API: administrators read and replace it in basis
@@ -28,7 +29,7 @@ func TestBillingPolicyAPI(t *testing.T) {
 		var got billingPolicyView
 		admin.getJSON(t, path, &got)
 		def := domain.DefaultBillingPolicy()
-		if got != (billingPolicyView{def.OverheadCapBP, def.MarkupCapBP, def.MinSavingSharedBP}) {
+		if got != (billingPolicyView{def.OverheadCapBP, def.MarkupCapBP, def.MinSavingSharedBP, "10"}) {
 			t.Fatalf("GET: %+v, want the default %+v", got, def)
 		}
 		wantError(t, marcus.get(t, path), http.StatusForbidden, "forbidden")
@@ -42,6 +43,8 @@ func TestBillingPolicyAPI(t *testing.T) {
 			{`{"overhead_cap_bp":500,"markup_cap_bp":-1,"min_saving_shared_bp":6000}`, "markup_cap_bp"},
 			{`{"overhead_cap_bp":500,"markup_cap_bp":2000,"min_saving_shared_bp":10001}`, "min_saving_shared_bp"},
 			{`{"overhead_cap_bp":"10%","markup_cap_bp":2000,"min_saving_shared_bp":6000}`, "overhead_cap_bp"},
+			{`{"overhead_cap_bp":500,"markup_cap_bp":2000,"min_saving_shared_bp":6000,"day_hours":"0.5"}`, "day_hours"},
+			{`{"overhead_cap_bp":500,"markup_cap_bp":2000,"min_saving_shared_bp":6000,"day_hours":"ten"}`, "day_hours"},
 		} {
 			if e := wantError(t, admin.send(t, http.MethodPut, path, []byte(c.body), false), http.StatusUnprocessableEntity, "invalid"); e.Error.Field != c.field {
 				t.Errorf("%s: field %q, want %q", c.body, e.Error.Field, c.field)
@@ -56,13 +59,20 @@ func TestBillingPolicyAPI(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Fatalf("PUT: %d %s", r.status, r.body)
 		}
-		want := domain.BillingPolicy{OverheadCapBP: 500, MarkupCapBP: 2000, MinSavingSharedBP: 6000}
+		want := domain.BillingPolicy{OverheadCapBP: 500, MarkupCapBP: 2000, MinSavingSharedBP: 6000, DayHoursFlag: 100}
 		if p, err := f.app.BillingPolicy(ctx, app.Operator); err != nil || p != want {
 			t.Fatalf("stored %+v %v, want %+v", p, err, want)
 		}
 		admin.getJSON(t, path, &got)
-		if got != (billingPolicyView{500, 2000, 6000}) {
+		if got != (billingPolicyView{500, 2000, 6000, "10"}) {
 			t.Errorf("GET after PUT: %+v", got)
+		}
+		r = admin.send(t, http.MethodPut, path, []byte(`{"overhead_cap_bp":500,"markup_cap_bp":2000,"min_saving_shared_bp":6000,"day_hours":"10.5"}`), false)
+		if r.status != http.StatusOK {
+			t.Fatalf("PUT day_hours: %d %s", r.status, r.body)
+		}
+		if p, _ := f.app.BillingPolicy(ctx, app.Operator); p.DayHoursFlag != 105 {
+			t.Errorf("day_hours 10.5 stored as %s", p.DayHoursFlag)
 		}
 	})
 }

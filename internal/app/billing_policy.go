@@ -25,6 +25,9 @@ type billingPolicyJSON struct {
 	OverheadCapBP     int `json:"overhead_cap_bp"`
 	MarkupCapBP       int `json:"markup_cap_bp"`
 	MinSavingSharedBP int `json:"min_saving_shared_bp"`
+	// DayHoursTenths is absent from policies stored before it existed:
+	// those read as the default.
+	DayHoursTenths *int64 `json:"day_hours_tenths,omitempty"`
 }
 
 // billingPolicy reads the firm's policy inside tx: what it set, else the
@@ -38,7 +41,11 @@ func (a *App) billingPolicy(ctx context.Context, tx *store.Tx) (domain.BillingPo
 	if err := json.Unmarshal([]byte(v), &j); err != nil {
 		return domain.BillingPolicy{}, fmt.Errorf("read the billing policy setting: %w", err)
 	}
-	p := domain.BillingPolicy{OverheadCapBP: j.OverheadCapBP, MarkupCapBP: j.MarkupCapBP, MinSavingSharedBP: j.MinSavingSharedBP}
+	p := domain.BillingPolicy{OverheadCapBP: j.OverheadCapBP, MarkupCapBP: j.MarkupCapBP, MinSavingSharedBP: j.MinSavingSharedBP,
+		DayHoursFlag: domain.DefaultDayHoursFlag}
+	if j.DayHoursTenths != nil {
+		p.DayHoursFlag = domain.Tenths(*j.DayHoursTenths)
+	}
 	if err := p.Validate(); err != nil {
 		return domain.BillingPolicy{}, fmt.Errorf("the stored billing policy is out of range: %v", err)
 	}
@@ -69,7 +76,9 @@ func (a *App) SetBillingPolicy(ctx context.Context, actor domain.User, p domain.
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	v, err := json.Marshal(billingPolicyJSON{OverheadCapBP: p.OverheadCapBP, MarkupCapBP: p.MarkupCapBP, MinSavingSharedBP: p.MinSavingSharedBP})
+	day := int64(p.DayHoursFlag)
+	v, err := json.Marshal(billingPolicyJSON{OverheadCapBP: p.OverheadCapBP, MarkupCapBP: p.MarkupCapBP, MinSavingSharedBP: p.MinSavingSharedBP,
+		DayHoursTenths: &day})
 	if err != nil {
 		return err
 	}
@@ -105,5 +114,55 @@ func billingPolicyChanges(was, now domain.BillingPolicy) []string {
 			d = append(d, fmt.Sprintf("%s %s (was %s)", f.what, domain.FormatBP(f.now), domain.FormatBP(f.was)))
 		}
 	}
+	if was.DayHoursFlag != now.DayHoursFlag {
+		d = append(d, fmt.Sprintf("vendor hours flagged past %s a day (was %s)", now.DayHoursFlag, was.DayHoursFlag))
+	}
 	return d
+}
+
+// FirmAddress is the firm's postal address as one line, printed under its
+// name on PDF invoices ("" when not set). Firm administrators.
+func (a *App) FirmAddress(ctx context.Context, actor domain.User) (string, error) {
+	if err := require(actor, ManageSettings); err != nil {
+		return "", err
+	}
+	var v string
+	err := a.Store.Read(ctx, func(tx *store.Tx) (err error) {
+		v, _, err = tx.Setting(ctx, FirmAddressSetting)
+		return err
+	})
+	return v, err
+}
+
+// CheckFirmAddress trims a firm address and checks it is one line of at
+// most 200 characters, naming the field firm_address.
+func CheckFirmAddress(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, "\r\n") || len([]rune(s)) > 200 {
+		return "", domain.Invalid("firm_address", "give the firm's address as one line of at most 200 characters")
+	}
+	return s, nil
+}
+
+// SetFirmAddress replaces the firm's address line on PDF invoices (firm
+// administrators; audited; "" removes it).
+func (a *App) SetFirmAddress(ctx context.Context, actor domain.User, addr string) error {
+	if err := require(actor, ManageSettings); err != nil {
+		return err
+	}
+	addr, err := CheckFirmAddress(addr)
+	if err != nil {
+		return err
+	}
+	return a.Store.Write(ctx, func(tx *store.Tx) error {
+		was, _, err := tx.Setting(ctx, FirmAddressSetting)
+		if err != nil || was == addr {
+			return err
+		}
+		if err := tx.SetSetting(ctx, FirmAddressSetting, addr, a.Now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, actor, Record{Action: "settings.firm_address", ObjectType: "settings",
+			Summary: fmt.Sprintf("firm address on invoices: %q (was %q)", addr, was)})
+	})
 }

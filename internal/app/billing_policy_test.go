@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/probity/probity/internal/app"
 	"github.com/probity/probity/internal/domain"
@@ -34,6 +35,8 @@ func TestBillingPolicySetting(t *testing.T) {
 			{domain.BillingPolicy{OverheadCapBP: -1, MarkupCapBP: 2500, MinSavingSharedBP: 5000}, "overhead_cap"},
 			{domain.BillingPolicy{OverheadCapBP: 1000, MarkupCapBP: domain.MaxMarkupCapBP + 1, MinSavingSharedBP: 5000}, "markup_cap"},
 			{domain.BillingPolicy{OverheadCapBP: 1000, MarkupCapBP: 2500, MinSavingSharedBP: 10001}, "min_saving_shared"},
+			{domain.BillingPolicy{OverheadCapBP: 1000, MarkupCapBP: 2500, MinSavingSharedBP: 5000, DayHoursFlag: 5}, "day_hours"},
+			{domain.BillingPolicy{OverheadCapBP: 1000, MarkupCapBP: 2500, MinSavingSharedBP: 5000, DayHoursFlag: 250}, "day_hours"},
 		} {
 			err := f.a.SetBillingPolicy(ctx, f.admin, c.p)
 			wantCode(t, err, domain.EInvalid, c.field)
@@ -48,7 +51,7 @@ func TestBillingPolicySetting(t *testing.T) {
 			t.Fatalf("after refusals: %+v", p)
 		}
 
-		want := domain.BillingPolicy{OverheadCapBP: 750, MarkupCapBP: 2500, MinSavingSharedBP: 6000}
+		want := domain.BillingPolicy{OverheadCapBP: 750, MarkupCapBP: 2500, MinSavingSharedBP: 6000, DayHoursFlag: 100}
 		if err := f.a.SetBillingPolicy(ctx, f.admin, want); err != nil {
 			t.Fatal(err)
 		}
@@ -69,13 +72,24 @@ func TestBillingPolicySetting(t *testing.T) {
 			t.Errorf("an unchanged policy was audited: %d events", len(evs))
 		}
 
-		// Zero is a policy too (no overhead, no markup, nothing demanded),
-		// distinct from "never set".
-		if err := f.a.SetBillingPolicy(ctx, f.admin, domain.BillingPolicy{}); err != nil {
+		// Zero caps are a policy too (no overhead, no markup, nothing
+		// demanded), distinct from "never set"; the day figure reads back.
+		zero := domain.BillingPolicy{DayHoursFlag: 105}
+		if err := f.a.SetBillingPolicy(ctx, f.admin, zero); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := f.a.BillingPolicy(ctx, f.admin); got != (domain.BillingPolicy{}) {
+		if got, _ := f.a.BillingPolicy(ctx, f.admin); got != zero {
 			t.Errorf("the zero policy read back as %+v", got)
+		}
+
+		// A policy stored before the day figure existed reads it as the default.
+		if err := f.a.Store.Write(ctx, func(tx *store.Tx) error {
+			return tx.SetSetting(ctx, app.SettingBillingPolicy, `{"overhead_cap_bp":500,"markup_cap_bp":2000,"min_saving_shared_bp":5000}`, time.Now())
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := f.a.BillingPolicy(ctx, f.admin); got.DayHoursFlag != domain.DefaultDayHoursFlag || got.OverheadCapBP != 500 {
+			t.Errorf("an old stored policy read back as %+v", got)
 		}
 	})
 }

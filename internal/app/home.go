@@ -32,6 +32,9 @@ type Home struct {
 	// Audits are the quality audits due or being scored that the
 	// attorney or staff reviewer audits, oldest due first (audit_schedule.go).
 	Audits []domain.Audit
+	// Savings are the savings chart cards (savings.go): firm administrators
+	// and attorneys, client contacts.
+	Savings HomeSavings
 }
 
 // AuditsOverdue counts the audits past their due day.
@@ -76,6 +79,9 @@ func (a *App) Home(ctx context.Context, actor domain.User) (Home, error) {
 			return err
 		}
 		if h.Matters, err = tx.ListMatters(ctx, s, store.MatterFilter{Status: "open", Page: store.Page{Limit: 20}}); err != nil {
+			return err
+		}
+		if h.Savings, err = a.homeSavings(ctx, tx, actor); err != nil {
 			return err
 		}
 		if !actor.Role.IsFirm() {

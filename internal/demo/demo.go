@@ -178,7 +178,7 @@ func load(ctx context.Context, s *store.Store, now time.Time, opts Options) erro
 			EstimatedCost: domain.NewMoney(2_100_000_00, "PHP"), InHouseEstimate: usd(96_000)},
 			map[string]string{"maria.santos@bayanihan.example": "vendor_lead"})
 		l.engagement(domain.Engagement{MatterID: greenfield, VendorID: l.vendors["keystone"], SupervisingAttorneyID: priya, Service: domain.ServiceDocumentReview,
-			Description: "Regulatory review of 4,000 loan files", Stage: domain.StageActive, BillingMode: domain.BillingDisbursement, // paused in vendors_gates.go
+			Description: "Regulatory review of 4,000 loan files", Stage: domain.StageActive, BillingMode: domain.BillingFee, // paused in vendors_gates.go; a fee: billing.go
 			EstimatedCost: usd(88_000), InHouseEstimate: usd(164_000), OpenedOn: day(-60)},
 			map[string]string{"thomas.walsh@keystonereview.example": "vendor_lead"})
 		l.engagement(domain.Engagement{MatterID: greenfield, VendorID: l.vendors["bayanihan"], SupervisingAttorneyID: priya, Service: domain.ServiceContractManagement,
@@ -210,6 +210,7 @@ func load(ctx context.Context, s *store.Store, now time.Time, opts Options) erro
 		l.deliverables(day)        // engagement_deliverables.go: deliverables, reviews, releases, closing records
 		l.qualityAudits(day)       // engagement_audits.go: audit plans, passed and failed audits, corrective actions, scorecard history
 		l.rates(day)               // rates.go: timekeepers with dated rates, vendor rate cards
+		l.billing(day)             // billing.go: firm time, vendor and client invoices, credit note, budgets
 		l.history(day, map[string]int64{"calloway": calloway, "ardent": ardent, "greenfield": greenfield, "harbor": harbor})
 		return l.err
 	})

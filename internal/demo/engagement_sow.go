@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/probity/probity/internal/domain"
@@ -72,6 +73,7 @@ func (l *loader) statementsOfWork(day func(int) domain.Date) {
 					l.do(l.tx.DecideTimeEntry(l.ctx, te.ID, domain.TimeApproved, "", l.users["anika.deshmukh@lexora.example"], at(day(-t.ago+1))))
 				}
 			}
+			l.lexoraTimeHistory(e, v1, v2, day) // issue 8: thirteen weeks of approved review time, growing
 		case e.Stage == domain.StageActive || e.Stage == domain.StagePaused || e.Stage == domain.StageClosed:
 			vc := domain.NewMoney(0, "USD")
 			if v, err := l.tx.Vendor(l.ctx, store.Scope{All: true}, e.VendorID); err == nil {
@@ -88,7 +90,8 @@ func (l *loader) statementsOfWork(day func(int) domain.Date) {
 			w := domain.WorkItem{Service: e.Service, Title: e.Description, Deliverable: "Coded review set", Acceptance: "Attorney QC sign-off",
 				Estimate: 800, EstimateUnit: domain.UnitHours, BaselineHours: 500, BaselineRate: fc(210), Pricing: domain.PricingHourly, Price: vc,
 				TaskCode: "L320", ActivityCode: "A104"}
-			l.sow(e, 1, "", []domain.WorkItem{w}, e.SupervisingAttorneyID, l.vendorLead(e.ID), at(approved), approved)
+			v := l.sow(e, 1, "", []domain.WorkItem{w}, e.SupervisingAttorneyID, l.vendorLead(e.ID), at(approved), approved)
+			l.pastVendorTime(e, v, day) // issue 8: the time Keystone and Harbor Point's reviewers billed
 		case e.Stage == domain.StageSOW:
 			vc := domain.NewMoney(0, "USD")
 			if v, err := l.tx.Vendor(l.ctx, store.Scope{All: true}, e.VendorID); err == nil {
@@ -154,4 +157,90 @@ func (l *loader) deadline(e store.EngagementSummary, title string, due domain.Da
 	}
 	d := domain.Deadline{EngagementID: e.ID, Title: title, DueOn: due, OwnerID: l.users[owner], WorkItemID: item, CreatedBy: e.SupervisingAttorneyID}
 	l.do(l.tx.CreateDeadline(l.ctx, &d, l.now))
+}
+
+// vendorTime records an approved time entry of the person with email who on
+// day on, approved the next morning by approver.
+func (l *loader) vendorTime(e store.EngagementSummary, who string, on domain.Date, hours domain.Tenths, w domain.WorkItem, act, note, approver string) {
+	if l.err != nil {
+		return
+	}
+	te := domain.TimeEntry{EngagementID: e.ID, WorkItemID: w.ID, UserID: l.users[who], WorkedOn: on, Hours: hours, TaskCode: w.TaskCode,
+		ActivityCode: act, Narrative: note, State: domain.TimeSubmitted}
+	l.do(l.tx.CreateTimeEntry(l.ctx, &te, on.Time().Add(17*time.Hour)))
+	if l.err == nil {
+		l.do(l.tx.DecideTimeEntry(l.ctx, te.ID, domain.TimeApproved, "", l.users[approver], on.Time().Add(33*time.Hour)))
+	}
+}
+
+// lexoraTimeHistory gives Calloway/Lexora thirteen weeks of approved time
+// before the recent entries: Rohan Kulkarni and Meera Iyer on every
+// weekday from the statement of work's approval (day -90) to day -4, a
+// little more each week as the review ramps up, so the hours freed per
+// week climb over three months. Fridays Rohan makes privilege calls; on
+// day -4 he bills 11 hours (the pending invoice's day-hours flag). Work
+// before the change order (day -30) is on version 1's items.
+func (l *loader) lexoraTimeHistory(e store.EngagementSummary, v1, v2 domain.SOWVersion, day func(int) domain.Date) {
+	if l.err != nil || len(v1.Items) < 2 || len(v2.Items) < 2 {
+		return
+	}
+	const anika = "anika.deshmukh@lexora.example"
+	batch := 1
+	for off := -90; off <= -4; off++ {
+		on := day(off)
+		wd := on.Time().Weekday()
+		if off == -4 && (wd == time.Saturday || wd == time.Sunday) { // a weekend push: Rohan alone
+			l.vendorTime(e, "rohan.kulkarni@lexora.example", on, 110, v2.Items[0], "A104", "Weekend push on batch 11 before the production deadline", anika)
+			continue
+		}
+		if wd == time.Saturday || wd == time.Sunday {
+			continue
+		}
+		items := v1.Items
+		if off >= -29 {
+			items = v2.Items
+		}
+		k := domain.Tenths((off + 90) / 7) // the week of the review, 0 to 12
+		rohan, meera := 20+6*k, 15+6*k
+		if off == -4 {
+			rohan = 110
+		}
+		if wd == time.Friday {
+			l.vendorTime(e, "rohan.kulkarni@lexora.example", on, rohan, items[1], "A103", "Privilege calls on the week's batches and log narratives", anika)
+		} else {
+			l.vendorTime(e, "rohan.kulkarni@lexora.example", on, rohan, items[0], "A104", fmt.Sprintf("Responsiveness review, history batch %d", batch), anika)
+		}
+		l.vendorTime(e, "meera.iyer@lexora.example", on, meera, items[0], "A104", fmt.Sprintf("Responsiveness review, history batch %d (second team)", batch), anika)
+		batch++
+	}
+}
+
+// pastVendorTime gives the paused and closed engagements the time their
+// vendors billed: Keystone's review manager on Greenfield from the SOW's
+// approval until the approval lapsed (days -48 to -32), and Lexora's team
+// lead on Harbor Point last year (every third weekday from day -330 to
+// day -276).
+func (l *loader) pastVendorTime(e store.EngagementSummary, v domain.SOWVersion, day func(int) domain.Date) {
+	if l.err != nil || len(v.Items) == 0 {
+		return
+	}
+	var who string
+	var from, to int
+	switch {
+	case e.VendorName == "Keystone Review LLC":
+		who, from, to = "thomas.walsh@keystonereview.example", -48, -32
+	case e.VendorName == "Lexora Legal Services Pvt. Ltd." && e.Stage == domain.StageClosed:
+		who, from, to = "anika.deshmukh@lexora.example", -330, -276
+	default:
+		return
+	}
+	n := 0
+	for off := from; off <= to; off++ {
+		on := day(off)
+		if wd := on.Time().Weekday(); wd == time.Saturday || wd == time.Sunday || (from < -200 && off%3 != 0) {
+			continue
+		}
+		n++
+		l.vendorTime(e, who, on, 50, v.Items[0], "A104", fmt.Sprintf("%s: review set %d", e.Description, n), who)
+	}
 }

@@ -22,7 +22,18 @@ type BillingPolicy struct {
 	// MinSavingSharedBP is the least share of the firm's saving (in-house
 	// equivalent minus vendor cost) that must reach the client.
 	MinSavingSharedBP int
+	// DayHoursFlag is how many hours a vendor timekeeper may bill in one
+	// day before the vendor invoice line is flagged (day_hours), in tenths.
+	DayHoursFlag Tenths
 }
+
+// Bounds and default of the day-hours figure: a working day is flagged past
+// 10 hours by default; the firm may set anything from 1 to 24 hours.
+const (
+	DefaultDayHoursFlag Tenths = 100
+	MinDayHoursFlag     Tenths = 10
+	MaxDayHoursFlag     Tenths = 240
+)
 
 // Maxima of the policy's figures. Under 08-451 a disbursement is the actual
 // cost plus at most a reasonable allocation of overhead, never a profit: an
@@ -45,12 +56,25 @@ const (
 // firm's saving, an even split, is the floor Probity starts from; a firm may
 // require more.
 func DefaultBillingPolicy() BillingPolicy {
-	return BillingPolicy{OverheadCapBP: 1000, MarkupCapBP: 2500, MinSavingSharedBP: 5000}
+	return BillingPolicy{OverheadCapBP: 1000, MarkupCapBP: 2500, MinSavingSharedBP: 5000, DayHoursFlag: DefaultDayHoursFlag}
 }
 
 // Validate checks each figure is within 0 and its maximum, naming the field
-// at fault (overhead_cap, markup_cap, min_saving_shared).
+// at fault (overhead_cap, markup_cap, min_saving_shared), and the day
+// hours between 1 and 24 (day_hours).
 func (p BillingPolicy) Validate() error {
+	if err := p.validateCaps(); err != nil {
+		return err
+	}
+	if p.DayHoursFlag < MinDayHoursFlag || p.DayHoursFlag > MaxDayHoursFlag {
+		return Invalid("day_hours", "the hours a vendor timekeeper may bill in one day before the line is flagged must be between %s and %s (got %s)",
+			MinDayHoursFlag, MaxDayHoursFlag, p.DayHoursFlag)
+	}
+	return nil
+}
+
+// validateCaps checks the figures outsourced charges are judged by.
+func (p BillingPolicy) validateCaps() error {
 	for _, f := range []struct {
 		field, what string
 		bp, max     int
@@ -168,7 +192,7 @@ func CheckOutsourcedCharge(mode BillingMode, p BillingPolicy, c OutsourcedCharge
 	if mode != BillingFee && mode != BillingDisbursement {
 		return t, nil, Invalid("billing_mode", "%q is not a billing mode (fee or disbursement)", string(mode))
 	}
-	if err := p.Validate(); err != nil {
+	if err := p.validateCaps(); err != nil {
 		return t, nil, err
 	}
 	if err := c.validate(mode); err != nil {
@@ -215,8 +239,17 @@ func CheckOutsourcedCharge(mode BillingMode, p BillingPolicy, c OutsourcedCharge
 			return Transparency{}, nil, err
 		}
 		if most := c.VendorCost.Minor + markup.Minor; c.Charged.Minor > most {
+			up := Money{Minor: c.Charged.Minor - c.VendorCost.Minor, Currency: cur}
+			by := up.String()
+			if c.VendorCost.Minor > 0 {
+				share, err := ScaleAmount(up, 10000, c.VendorCost.Minor, cur)
+				if err != nil {
+					return Transparency{}, nil, err
+				}
+				by += " (" + FormatBP(int(share.Minor)) + ")"
+			}
 			flag(FlagFeeMarkupAboveCap, "The fee of %s marks the vendor's cost of %s up by %s, above the firm's cap of %s (at most %s in all).",
-				c.Charged, c.VendorCost, Money{Minor: c.Charged.Minor - c.VendorCost.Minor, Currency: cur}, FormatBP(p.MarkupCapBP), Money{Minor: most, Currency: cur})
+				c.Charged, c.VendorCost, by, FormatBP(p.MarkupCapBP), Money{Minor: most, Currency: cur})
 		}
 		if c.Charged.Minor > c.InHouse.Minor {
 			flag(FlagFeeAboveInHouse, "The fee of %s is %s more than the same work would have cost in-house (%s).",

@@ -18,14 +18,17 @@ func TestBillingPolicyValidate(t *testing.T) {
 		p     BillingPolicy
 		field string // "" when valid
 	}{
-		{BillingPolicy{}, ""},
-		{BillingPolicy{OverheadCapBP: MaxOverheadCapBP, MarkupCapBP: MaxMarkupCapBP, MinSavingSharedBP: MaxMinSavingSharedBP}, ""},
-		{BillingPolicy{OverheadCapBP: -1}, "overhead_cap"},
-		{BillingPolicy{OverheadCapBP: MaxOverheadCapBP + 1}, "overhead_cap"},
-		{BillingPolicy{MarkupCapBP: -1}, "markup_cap"},
-		{BillingPolicy{MarkupCapBP: MaxMarkupCapBP + 1}, "markup_cap"},
-		{BillingPolicy{MinSavingSharedBP: -1}, "min_saving_shared"},
-		{BillingPolicy{MinSavingSharedBP: 10001}, "min_saving_shared"},
+		{BillingPolicy{DayHoursFlag: 10}, ""},
+		{BillingPolicy{OverheadCapBP: MaxOverheadCapBP, MarkupCapBP: MaxMarkupCapBP, MinSavingSharedBP: MaxMinSavingSharedBP, DayHoursFlag: 240}, ""},
+		{BillingPolicy{OverheadCapBP: -1, DayHoursFlag: 100}, "overhead_cap"},
+		{BillingPolicy{OverheadCapBP: MaxOverheadCapBP + 1, DayHoursFlag: 100}, "overhead_cap"},
+		{BillingPolicy{MarkupCapBP: -1, DayHoursFlag: 100}, "markup_cap"},
+		{BillingPolicy{MarkupCapBP: MaxMarkupCapBP + 1, DayHoursFlag: 100}, "markup_cap"},
+		{BillingPolicy{MinSavingSharedBP: -1, DayHoursFlag: 100}, "min_saving_shared"},
+		{BillingPolicy{MinSavingSharedBP: 10001, DayHoursFlag: 100}, "min_saving_shared"},
+		{BillingPolicy{}, "day_hours"},
+		{BillingPolicy{DayHoursFlag: 9}, "day_hours"},
+		{BillingPolicy{DayHoursFlag: 241}, "day_hours"},
 	} {
 		err := c.p.Validate()
 		if c.field == "" {
@@ -273,4 +276,18 @@ func TestCheckOutsourcedChargeProperties(t *testing.T) {
 
 func hasFlag(flags []PolicyFlag, code PolicyFlagCode) bool {
 	return slices.ContainsFunc(flags, func(f PolicyFlag) bool { return f.Code == code })
+}
+
+// TestFeeMarkupFlagNamesThePercentage: the flag says how far above cost the
+// fee is as a percentage, beside the cap, so the billing partner reading it
+// sees 35% against 25% at once.
+func TestFeeMarkupFlagNamesThePercentage(t *testing.T) {
+	usd := func(v int64) Money { return NewMoney(v, "USD") }
+	_, flags, err := CheckOutsourcedCharge(BillingFee, DefaultBillingPolicy(), OutsourcedCharge{VendorCost: usd(195000), Charged: usd(263250), InHouse: usd(393750)})
+	if err != nil || len(flags) != 1 || flags[0].Code != FlagFeeMarkupAboveCap {
+		t.Fatalf("flags %+v, %v", flags, err)
+	}
+	if !strings.Contains(flags[0].Message, "USD 682.50 (35%)") || !strings.Contains(flags[0].Message, "cap of 25%") {
+		t.Errorf("message %q does not name 35%% against the 25%% cap", flags[0].Message)
+	}
 }

@@ -321,3 +321,11 @@ func BaselineShare(w WorkItem, quantity int64) (hours int64, inHouse Money, err 
 	inHouse, err = ScaleAmount(cost, quantity, den, cost.Currency)
 	return q.Int64(), inHouse, err
 }
+
+// Label is the state in words for a badge ("written off").
+func (s InvoiceState) Label() string {
+	if s == InvoiceWrittenOff {
+		return "written off"
+	}
+	return string(s)
+}

@@ -8,9 +8,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"mime"
 	"net/http"
+	"os"
 	"strconv"
 
 	"github.com/probity/probity/internal/domain"
@@ -162,9 +164,40 @@ func PathID(r *http.Request, name string) (int64, error) {
 // WriteDownload sends content as an attachment named filename. Downloads of
 // client material are never cached.
 func WriteDownload(w http.ResponseWriter, contentType, filename string, content []byte) {
+	downloadHeaders(w, contentType, filename, int64(len(content)))
+	_, _ = w.Write(content)
+}
+
+func downloadHeaders(w http.ResponseWriter, contentType, filename string, size int64) {
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
-	w.Header().Set("Content-Length", strconv.Itoa(len(content)))
+	w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
 	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(content)
+}
+
+// SpoolDownload sends a download too large to hold in memory through a
+// temporary file: write fills the file and names the download, and only
+// when it succeeds is the file sent, so a failure midway reaches fail (an
+// error page or a JSON error) instead of the client as half a file.
+func SpoolDownload(w http.ResponseWriter, contentType string, write func(io.Writer) (string, error), fail func(error)) {
+	f, err := os.CreateTemp("", "probity-download-*")
+	if err != nil {
+		fail(err)
+		return
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	name, err := write(f)
+	var size int64
+	if err == nil {
+		if size, err = f.Seek(0, io.SeekCurrent); err == nil {
+			_, err = f.Seek(0, io.SeekStart)
+		}
+	}
+	if err != nil {
+		fail(err)
+		return
+	}
+	downloadHeaders(w, contentType, name, size)
+	_, _ = io.Copy(w, f)
 }

@@ -388,6 +388,14 @@ func paramKind(collection, param string) (kind, bool) {
 		return kQuestionnaire, true
 	case "invitations/{token}", "reset/{token}", "calendar/{file}":
 		return kSecret, true
+	case "time/{id}", "firm-time/{id}":
+		return kFirmTime, true // savings_matrix_test.go
+	case "vendor-invoices/{id}":
+		return kVendorInvoice, true // vendor_invoices_matrix_test.go
+	case "lines/{line}":
+		return kVendorLine, true // vendor_invoices_matrix_test.go
+	case "invoices/{id}":
+		return kClientInvoice, true // invoices_matrix_test.go
 	}
 	return childKindOf(collection, param) // engagement_children_matrix_test.go
 }
@@ -439,6 +447,11 @@ type object struct {
 	// (engagement_children_matrix_test.go).
 	child1, child2 int64
 	childKinds     [2]kind
+
+	firmTime int64 // a firm time entry (savings_matrix_test.go)
+	invoice  int64 // a client invoice (invoices_matrix_test.go)
+
+	vendorInvoice, vendorLine int64 // a vendor invoice and one of its lines (vendor_invoices_matrix_test.go)
 }
 
 const (
@@ -473,6 +486,14 @@ func (o object) value(k kind) string {
 		return v
 	case kPerson:
 		return strconv.FormatInt(o.person, 10)
+	case kFirmTime:
+		return strconv.FormatInt(o.firmTime, 10)
+	case kVendorInvoice:
+		return strconv.FormatInt(o.vendorInvoice, 10)
+	case kVendorLine:
+		return strconv.FormatInt(o.vendorLine, 10)
+	case kClientInvoice:
+		return strconv.FormatInt(o.invoice, 10)
 	case kAssessment, kEvidence, kRemediation, kQuestionnaire:
 		return o.assessmentValue(k)
 	}
@@ -1068,6 +1089,7 @@ func newMatrix(t *testing.T, e testenv.Engine) *matrix {
 	}
 	m.signInEveryone()
 	m.addObjects()
+	m.addClientInvoices()    // invoices_matrix_test.go
 	m.w = loadWorld(t, m.db) // with the sessions, tokens, invitations and mail just made
 	for _, a := range m.actors {
 		if !a.anonymous() {
@@ -1496,7 +1518,12 @@ func (m *matrix) collectRoutes(srv *server.Server) {
 	maps.Copy(rules, m.auditsRules())     // audits_matrix_test.go
 	maps.Copy(rules, m.ratesRules())      // rates_matrix_test.go
 	maps.Copy(rules, m.billingPolicyRules())
-	maps.Copy(rules, m.billingRules()) // billing_matrix_test.go
+	maps.Copy(rules, m.billingRules())       // billing_matrix_test.go
+	maps.Copy(rules, m.savingsRules())       // savings_matrix_test.go
+	maps.Copy(rules, m.invoicesRules())      // invoices_matrix_test.go
+	maps.Copy(rules, m.invoiceExportRules()) // invoice_export_matrix_test.go
+	// vendor_invoices_matrix_test.go:
+	maps.Copy(rules, m.vendorInvoicesRules())
 	seen := map[string]bool{}
 	add := func(surface, pattern string, public bool) {
 		seen[pattern] = true
@@ -1536,7 +1563,7 @@ func (m *matrix) collectRoutes(srv *server.Server) {
 		if bad {
 			return
 		}
-		if !assessmentParams(params) && !childParams(params) && (len(params) > 2 || len(params) == 2 && !(params[0].kind == kMatter && params[1].kind == kScreenUser || params[0].kind == kUser && params[1].kind == kSession || params[0].kind == kVendor && params[1].kind == kPerson)) {
+		if !assessmentParams(params) && !childParams(params) && !vendorInvoiceParams(params) && (len(params) > 2 || len(params) == 2 && !(params[0].kind == kMatter && params[1].kind == kScreenUser || params[0].kind == kUser && params[1].kind == kSession || params[0].kind == kVendor && params[1].kind == kPerson)) {
 			m.t.Errorf("route %q: the authorisation matrix does not know how to combine the parameters %v: teach objectsFor", pattern, params)
 			return
 		}
@@ -1715,6 +1742,12 @@ func (m *matrix) objectsFor(r *route, a *actor) []object {
 			out = append(out, m.conflictObjects(first)...)
 		case kQuestionnaire:
 			out = append(out, m.questionnaireObjects()...)
+		case kFirmTime:
+			out = append(out, m.firmTimeObjects()...) // savings_matrix_test.go
+		case kVendorInvoice:
+			out = append(out, m.vendorInvoiceObjects()...) // vendor_invoices_matrix_test.go
+		case kClientInvoice:
+			out = append(out, m.clientInvoiceObjects()...) // invoices_matrix_test.go
 		case kSecret:
 			out = append(out, object{label: "malformed link token", ref: true, secret: "not-a-token"},
 				object{label: "unknown link token", secret: strings.Repeat("A", 43)})

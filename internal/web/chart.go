@@ -27,12 +27,16 @@ type ChartPoint struct {
 // ids of the title and description); Format writes values on the y axis
 // and in the table (default: three significant digits).
 type Chart struct {
-	ID, Title, Desc  string
-	XLabel, YLabel   string
-	IntervalLabel    string // the table's heading for the interval, e.g. "95% interval"
-	NoteLabel        string // the table's heading for the notes
-	Points           []ChartPoint
-	Format           func(float64) string
+	ID, Title, Desc string
+	XLabel, YLabel  string
+	IntervalLabel   string // the table's heading for the interval, e.g. "95% interval"
+	NoteLabel       string // the table's heading for the notes
+	Points          []ChartPoint
+	Format          func(float64) string
+	// Tick, when set, shortens a point's label for the x axis ("2026-W37"
+	// → "W37") where the full labels would run into each other; the
+	// table keeps the full label.
+	Tick             func(string) string
 	Width, Height    int // the viewBox; 640 × 280 when zero
 	EmptyExplanation string
 }
@@ -49,6 +53,10 @@ func (c Chart) HTML() template.HTML {
 	format := c.Format
 	if format == nil {
 		format = func(v float64) string { return fmt.Sprintf("%.3g", v) }
+	}
+	tick := c.Tick
+	if tick == nil {
+		tick = func(l string) string { return l }
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `<figure class="chart" id="%s">`, esc(c.ID))
@@ -92,7 +100,7 @@ func (c Chart) HTML() template.HTML {
 	fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="#5b6473"/>`, chartLeft, chartLeft, chartTop, h-chartBottom)
 	fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%d" y2="%d" stroke="#5b6473"/>`, chartLeft, w-chartRight, h-chartBottom, h-chartBottom)
 	for i, p := range c.Points {
-		fmt.Fprintf(&b, `<text class="chart-xtick" x="%.1f" y="%d" text-anchor="middle">%s</text>`, x(i), h-chartBottom+16, esc(p.Label))
+		fmt.Fprintf(&b, `<text class="chart-xtick" x="%.1f" y="%d" text-anchor="middle">%s</text>`, x(i), h-chartBottom+16, esc(tick(p.Label)))
 	}
 	fmt.Fprintf(&b, `<text class="chart-xlabel" x="%.1f" y="%d" text-anchor="middle" font-size="12">%s</text>`, chartLeft+plotW/2, h-8, esc(c.XLabel))
 	fmt.Fprintf(&b, `<text class="chart-ylabel" x="14" y="%.1f" text-anchor="middle" font-size="12" transform="rotate(-90 14 %.1f)">%s</text>`,

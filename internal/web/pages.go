@@ -36,7 +36,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		h.Error(w, r, err)
 		return
 	}
-	h.render(w, r, "home", "Home", home)
+	h.render(w, r, "home", "Home", homePage{Home: home}) // savings.go: the chart cards
 }
 
 type mattersView struct {

@@ -211,12 +211,14 @@ var funcs = template.FuncMap{
 	"country":    countryLabel,    // vendors.go
 	"expiry":     domain.ExpiryOn, // vendors.go: current, expiring or expired on a day
 	"browser":    browserOf,
-	"percent":    percentOf,      // conflicts.go: a score as a whole percentage
-	"splitParas": splitParas,     // consent.go: a text's paragraphs
-	"hitClass":   hitStatusClass, // conflicts.go: a conflict hit's status badge
-	"resolving":  resolving,      // conflicts.go: what the resolution form of a hit needs
-	"pct":        auditPercent,   // audits.go: a proportion as a percentage, up to two decimals
-	"verdict":    verdictClass,   // audits.go: an audit verdict's or state's badge
-	"statement":  auditStatement, // audits.go: a completed audit in one sentence
-	"auditLabel": auditLabel,     // audits.go: an audit setting or state in words
+	"percent":    percentOf,          // conflicts.go: a score as a whole percentage
+	"splitParas": splitParas,         // consent.go: a text's paragraphs
+	"hitClass":   hitStatusClass,     // conflicts.go: a conflict hit's status badge
+	"resolving":  resolving,          // conflicts.go: what the resolution form of a hit needs
+	"pct":        auditPercent,       // audits.go: a proportion as a percentage, up to two decimals
+	"verdict":    verdictClass,       // audits.go: an audit verdict's or state's badge
+	"statement":  auditStatement,     // audits.go: a completed audit in one sentence
+	"auditLabel": auditLabel,         // audits.go: an audit setting or state in words
+	"units":      domain.FormatUnits, // savings.go: hundredths (of hours) as "2.50"
+	"bp":         domain.FormatBP,    // invoices.go: basis points as a percentage ("12.5%")
 }

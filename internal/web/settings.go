@@ -54,9 +54,14 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
 		h.Error(w, r, err)
 		return
 	}
+	address, err := h.app.FirmAddress(r.Context(), u)
+	if err != nil {
+		h.Error(w, r, err)
+		return
+	}
 	h.render(w, r, "settings", "Security settings", settingsView{Policy: p, Roles: domain.Roles, Saved: r.URL.Query().Get("saved") == "1",
 		Rules: rules, RulesSaved: r.URL.Query().Get("saved") == "rules", ConsentRequired: consent, ConsentSaved: r.URL.Query().Get("saved") == "consent",
-		Billing: billingFormOf(billing, r.URL.Query().Get("saved") == "billing")})
+		Billing: billingFormOf(billing, address, r.URL.Query().Get("saved") == "billing")})
 }
 
 // saveConsentPolicy turns the client-consent gate on or off.

@@ -14,15 +14,17 @@ type billingPolicyForm struct {
 	OverheadCap     string
 	MarkupCap       string
 	MinSavingShared string
+	DayHours        string // hours, such as "10" or "10.5"
+	FirmAddress     string // printed under the firm's name on PDF invoices
 	Saved           bool
 	Error           string
 	Field           string // the input at fault
 }
 
 // billingFormOf shows policy p in the form.
-func billingFormOf(p domain.BillingPolicy, saved bool) *billingPolicyForm {
+func billingFormOf(p domain.BillingPolicy, address string, saved bool) *billingPolicyForm {
 	return &billingPolicyForm{OverheadCap: domain.PercentBP(p.OverheadCapBP), MarkupCap: domain.PercentBP(p.MarkupCapBP),
-		MinSavingShared: domain.PercentBP(p.MinSavingSharedBP), Saved: saved}
+		MinSavingShared: domain.PercentBP(p.MinSavingSharedBP), DayHours: p.DayHoursFlag.String(), FirmAddress: address, Saved: saved}
 }
 
 // policy reads the typed percentages; the error names the first bad field.
@@ -43,7 +45,9 @@ func (f *billingPolicyForm) policy() (domain.BillingPolicy, error) {
 		}
 		*x.bp = bp
 	}
-	return p, nil
+	var err error
+	p.DayHoursFlag, err = domain.ParseTenths("day_hours", f.DayHours)
+	return p, err
 }
 
 // saveBillingPolicy replaces the firm's billing policy from the settings
@@ -60,10 +64,16 @@ func (h *Handler) saveBillingPolicy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := &billingPolicyForm{OverheadCap: r.PostFormValue("overhead_cap"), MarkupCap: r.PostFormValue("markup_cap"),
-		MinSavingShared: r.PostFormValue("min_saving_shared")}
+		MinSavingShared: r.PostFormValue("min_saving_shared"), DayHours: r.PostFormValue("day_hours"), FirmAddress: r.PostFormValue("firm_address")}
 	p, err := f.policy()
+	if err == nil { // both checked before either is saved
+		_, err = app.CheckFirmAddress(f.FirmAddress)
+	}
 	if err == nil {
 		err = h.app.SetBillingPolicy(r.Context(), u, p)
+	}
+	if err == nil && r.PostForm.Has("firm_address") {
+		err = h.app.SetFirmAddress(r.Context(), u, f.FirmAddress)
 	}
 	switch domain.ErrorCode(err) {
 	case "":

@@ -74,7 +74,7 @@ func New(a *app.App, cookies httpx.Cookies, version string) (*Handler, error) {
 }
 
 // pageNames are the templates the handlers render; New checks each exists.
-var pageNames = []string{"assessments", "assessment", "questionnaires", "questionnaire", "signin", "error", "home", "matters", "matter", "engagements", "engagement", "vendors", "vendor", "clients", "users", "audit", "tokens", "signin-mfa", "mfa", "sessions", "settings", "invitations", "invitation", "password-forgot", "password-reset", "user", "outbox", "vendor-profile", "person", "party-search", "disclosures", "conflict-hit", "compliance", "matter-form", "matter-import", "engagement-communication", "engagement-briefing", "engagement-documents", "engagement-messages", "engagement-deliverables", "reviews", "engagement-close", "engagement-sow", "engagement-work", "scorecards", "engagement-audits", "engagement-audit", "audits", "timekeepers"}
+var pageNames = []string{"assessments", "assessment", "questionnaires", "questionnaire", "signin", "error", "home", "matters", "matter", "engagements", "engagement", "vendors", "vendor", "clients", "users", "audit", "tokens", "signin-mfa", "mfa", "sessions", "settings", "invitations", "invitation", "password-forgot", "password-reset", "user", "outbox", "vendor-profile", "person", "party-search", "disclosures", "conflict-hit", "compliance", "matter-form", "matter-import", "engagement-communication", "engagement-briefing", "engagement-documents", "engagement-messages", "engagement-deliverables", "reviews", "engagement-close", "engagement-sow", "engagement-work", "scorecards", "engagement-audits", "engagement-audit", "audits", "timekeepers", "firm-time", "budgets", "savings", "invoices", "invoice", "vendor-invoices", "vendor-invoice", "engagement-invoices"}
 
 // Route is one entry of the web route table.
 type Route struct {
@@ -103,9 +103,41 @@ func (h *Handler) Routes() []Route {
 		{"GET /admin/users/{id}/sessions", h.userSessions, false},
 		{"POST /admin/users/{id}/sessions/{sid}/end", h.endUserSession, false},
 		{"POST /admin/users/{id}/mfa/reset", h.resetUserMFA, false},
-		{"GET /billing", h.billing, false},                  // billing.go
-		{"GET /admin/timekeepers", h.timekeepers, false},    // rates.go
-		{"POST /admin/timekeepers", h.setTimekeeper, false}, // rates.go
+		{"GET /vendor-invoices", h.vendorInvoices, false},                                                 // vendor_invoices.go
+		{"GET /vendor-invoices.csv", h.vendorInvoicesCSV, false},                                          // vendor_invoices.go
+		{"GET /vendor-invoices/{id}", h.vendorInvoice, false},                                             // vendor_invoices.go
+		{"POST /vendor-invoices/{id}/lines/{line}/dispute", h.vendorInvoiceAction("line-dispute"), false}, // vendor_invoices.go
+		{"POST /vendor-invoices/{id}/lines/{line}/reply", h.vendorInvoiceAction("line-reply"), false},     // vendor_invoices.go
+		{"POST /vendor-invoices/{id}/lines/{line}/resolve", h.vendorInvoiceAction("line-resolve"), false}, // vendor_invoices.go
+		{"POST /vendor-invoices/{id}/approve", h.vendorInvoiceAction("approve"), false},                   // vendor_invoices.go
+		{"POST /vendor-invoices/{id}/reject", h.vendorInvoiceAction("reject"), false},                     // vendor_invoices.go
+		{"GET /engagements/{id}/invoices", h.engagementInvoices, false},                                   // vendor_invoices.go
+		{"POST /engagements/{id}/invoices", h.submitVendorInvoice, false},                                 // vendor_invoices.go
+
+		{"GET /billing", h.billing, false},                                         // billing.go
+		{"GET /time", h.firmTime, false},                                           // firm_time.go
+		{"POST /time", h.recordFirmTime, false},                                    // firm_time.go
+		{"POST /time/{id}/delete", h.deleteFirmTime, false},                        // firm_time.go
+		{"GET /budgets", h.budgets, false},                                         // savings.go
+		{"POST /budgets", h.setBudget, false},                                      // savings.go
+		{"GET /savings", h.savings, false},                                         // savings.go
+		{"GET /savings.csv", h.savingsCSV, false},                                  // savings.go
+		{"GET /invoices", h.invoices, false},                                       // invoices.go
+		{"GET /invoices.csv", h.invoicesCSV, false},                                // invoices.go
+		{"POST /invoices", h.draftInvoice, false},                                  // invoices.go
+		{"GET /invoices/{id}", h.invoice, false},                                   // invoices.go
+		{"POST /invoices/{id}/recompute", h.invoiceAction("recompute"), false},     // invoices.go
+		{"POST /invoices/{id}/discard", h.invoiceAction("discard"), false},         // invoices.go
+		{"POST /invoices/{id}/approve", h.invoiceAction("approve"), false},         // invoices.go
+		{"POST /invoices/{id}/override", h.invoiceAction("override"), false},       // invoices.go
+		{"POST /invoices/{id}/send", h.invoiceAction("send"), false},               // invoices.go
+		{"POST /invoices/{id}/paid", h.invoiceAction("paid"), false},               // invoices.go
+		{"POST /invoices/{id}/write-off", h.invoiceAction("write-off"), false},     // invoices.go
+		{"POST /invoices/{id}/credit-note", h.invoiceAction("credit-note"), false}, // invoices.go
+		{"GET /invoices/{id}/ledes", h.invoiceLEDES, false},                        // invoice_export.go
+		{"GET /invoices/{id}/pdf", h.invoicePDF, false},                            // invoice_export.go
+		{"GET /admin/timekeepers", h.timekeepers, false},                           // rates.go
+		{"POST /admin/timekeepers", h.setTimekeeper, false},                        // rates.go
 		{"GET /admin/settings", h.settings, false},
 		{"POST /admin/settings", h.saveSettings, false},
 		{"POST /admin/settings/consent", h.saveConsentPolicy, false},

@@ -311,6 +311,23 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 		if err := rows.Close(); err != nil {
 			t.Fatal(err)
 		}
+		// Client invoices (invoices_test.go): the demo's, or one drafted here.
+		ids["/invoices"] = clientInvoiceIDs(t, s, admins[0])
+		// Vendor invoices (vendor_invoices_test.go): the demo's.
+		vrows, err := s.app.Store.DB().QueryContext(ctx, `SELECT id FROM vendor_invoices ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for vrows.Next() {
+			var id int64
+			if err := vrows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			ids["/vendor-invoices"] = append(ids["/vendor-invoices"], id)
+		}
+		if err := vrows.Close(); err != nil {
+			t.Fatal(err)
+		}
 		// Every signed-in GET page of the route table, with each demo id.
 		var paths []string
 		for _, rt := range s.h.Routes() {
@@ -320,6 +337,8 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 			}
 			prefix, param, hasParam := strings.Cut(pattern, "/{")
 			switch {
+			case pattern == "/billing":
+				// a redirect to /invoices (TestBillingRedirect)
 			case !hasParam:
 				paths = append(paths, pattern)
 			case param == "id}" && len(ids[prefix]) > 0:
@@ -380,7 +399,7 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 						paths = append(paths, fmt.Sprintf("/engagements/%d/audits/%d", e, a))
 					}
 				}
-			case (param == "id}/deliverables" || param == "id}/close") && prefix == "/engagements": // deliverables.go, closing.go
+			case (param == "id}/deliverables" || param == "id}/close" || param == "id}/invoices") && prefix == "/engagements": // deliverables.go, closing.go, vendor_invoices.go
 				for _, id := range ids[prefix] {
 					paths = append(paths, fmt.Sprintf("/engagements/%d/%s", id, strings.TrimPrefix(param, "id}/")))
 				}
@@ -392,6 +411,8 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 				// a document's record, a download and a thread (documents_test.go, messages_test.go)
 			case param == "id}/deliverables/versions/{ver}", param == "id}/deliverables/versions/{ver}/file":
 				// a version's review page and its file (deliverables_test.go)
+			case param == "id}/ledes", param == "id}/pdf":
+				// an invoice's downloads (invoice_export_test.go)
 			case param == "id}/consent/{cid}/evidence":
 				// a download (consent_evidence_test.go)
 			default:
@@ -416,13 +437,15 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 				return "matter-form"
 			case p == "/matters/import":
 				return "matter-import"
+			case p == "/time": // firm_time.go: the firm's own time
+				return "firm-time"
 			case strings.HasPrefix(p, "/engagements/") && (strings.HasSuffix(p, "/documents") || strings.HasSuffix(p, "/messages")):
 				return "engagement-" + p[strings.LastIndex(p, "/")+1:]
 			case strings.HasPrefix(p, "/engagements/") && strings.HasSuffix(p, "/audits"):
 				return "engagement-audits"
 			case strings.HasPrefix(p, "/engagements/") && strings.Contains(p, "/audits/"):
 				return "engagement-audit"
-			case strings.HasPrefix(p, "/engagements/") && (strings.HasSuffix(p, "/deliverables") || strings.HasSuffix(p, "/close")):
+			case strings.HasPrefix(p, "/engagements/") && (strings.HasSuffix(p, "/deliverables") || strings.HasSuffix(p, "/close") || strings.HasSuffix(p, "/invoices")):
 				return "engagement-" + p[strings.LastIndex(p, "/")+1:]
 			case strings.HasPrefix(p, "/engagements/") && (strings.HasSuffix(p, "/communication") || strings.HasSuffix(p, "/briefing") || strings.HasSuffix(p, "/sow") || strings.HasSuffix(p, "/work")):
 				return "engagement-" + p[strings.LastIndex(p, "/")+1:]

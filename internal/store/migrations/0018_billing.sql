@@ -95,6 +95,9 @@ CREATE TABLE client_invoice_lines (
 );
 
 CREATE INDEX client_invoice_lines_engagement ON client_invoice_lines (engagement_id, line_date);
+-- Deleting a draft's lines checks every line that might credit them: without
+-- this index SQLite scans the table once per deleted line.
+CREATE INDEX client_invoice_lines_credited ON client_invoice_lines (credited_line_id);
 
 -- firm_time_entries: a firm timekeeper's own time on a matter, in tenths of
 -- an hour. purpose 'matter' is ordinary work; 'supervision' is supervising
@@ -121,6 +124,7 @@ CREATE TABLE firm_time_entries (
 
 CREATE INDEX firm_time_entries_matter ON firm_time_entries (matter_id, worked_on);
 CREATE INDEX firm_time_entries_user ON firm_time_entries (user_id, worked_on);
+CREATE INDEX firm_time_entries_invoice ON firm_time_entries (client_invoice_id);
 
 -- vendor_invoices: what a vendor bills the firm for one engagement, in the
 -- vendor's currency. number is the vendor's own, unique per vendor. state
@@ -159,6 +163,7 @@ CREATE TABLE vendor_invoices (
 );
 
 CREATE INDEX vendor_invoices_engagement ON vendor_invoices (engagement_id, state);
+CREATE INDEX vendor_invoices_client_invoice ON vendor_invoices (client_invoice_id);
 
 -- vendor_invoice_lines: kind hourly (a vendor timekeeper's approved time
 -- entry, time_entry_id, with the classification billed), fixed (a work
@@ -169,7 +174,9 @@ CREATE INDEX vendor_invoices_engagement ON vendor_invoices (engagement_id, state
 -- firm accepted approved_minor instead of amount) or removed (the firm
 -- does not pay it). inhouse_minor and baseline_hundredths are, in the
 -- firm's currency and in hours, what the same work would have cost and
--- taken in-house: the work item's baseline, pro rata.
+-- taken in-house: the work item's baseline, pro rata. flag_notes holds the
+-- flags' explanations, one line each in the order of flags, as computed at
+-- submission from the numbers then (they name the numbers).
 CREATE TABLE vendor_invoice_lines (
     id                   {{ID}},
     invoice_id           BIGINT NOT NULL REFERENCES vendor_invoices (id) ON DELETE CASCADE,
@@ -192,6 +199,7 @@ CREATE TABLE vendor_invoice_lines (
     approved_minor       BIGINT NOT NULL DEFAULT 0,
     inhouse_minor        BIGINT NOT NULL DEFAULT 0,
     baseline_hundredths  BIGINT NOT NULL DEFAULT 0,
+    flag_notes           TEXT NOT NULL DEFAULT '',
     UNIQUE (invoice_id, position)
 );
 
