@@ -38,8 +38,11 @@ type ClientInvoiceView struct {
 	Internal                           bool
 	CanManage, CanApprove, CanOverride bool
 	CanRecompute, CanDiscard, CanSend  bool
-	CanPay, CanWriteOff, CanCredit     bool
-	Credited                           map[int64]bool // line ids already credited
+	// HeldFromSending: the viewer would send it, but a policy flag holds it
+	// until a billing partner overrides it.
+	HeldFromSending                bool
+	CanPay, CanWriteOff, CanCredit bool
+	Credited                       map[int64]bool // line ids already credited
 }
 
 // invoiceVisibleTo: client contacts see their client's invoices once sent.
@@ -585,7 +588,8 @@ func (a *App) ClientInvoice(ctx context.Context, actor domain.User, id int64) (C
 		v.CanRecompute = manage && st == domain.InvoiceDraft && inv.Kind == domain.KindInvoice
 		v.CanDiscard = manage && st == domain.InvoiceDraft
 		v.CanOverride = partner && Can(actor, OverrideBillingPolicy) && inv.Held() && (st == domain.InvoiceDraft || st == domain.InvoiceApproved)
-		v.CanSend = manage && st == domain.InvoiceApproved
+		v.CanSend = manage && st == domain.InvoiceApproved && !inv.Held() // SendClientInvoice refuses a held one anyway
+		v.HeldFromSending = manage && st == domain.InvoiceApproved && inv.Held()
 		v.CanPay = manage && st == domain.InvoiceSent
 		v.CanWriteOff = approve && st == domain.InvoiceSent
 		v.CanCredit = manage && inv.Kind == domain.KindInvoice && (st == domain.InvoiceSent || st == domain.InvoicePaid) && len(v.Credited) < len(v.Lines)

@@ -12,6 +12,8 @@ import (
 	"github.com/probity/probity/internal/app"
 	"github.com/probity/probity/internal/domain"
 	"github.com/probity/probity/internal/testenv"
+
+	"golang.org/x/net/html"
 )
 
 // invoiceWorld inserts, on the demo's active Calloway/Lexora engagement
@@ -107,6 +109,13 @@ func TestInvoicePages(t *testing.T) {
 		}
 		if rec := s.do(t, http.MethodPost, at+"/approve", marcus, url.Values{}); rec.Code != http.StatusSeeOther {
 			t.Fatalf("approve: %d", rec.Code)
+		}
+		// The billing manager is not offered Send on a held invoice: the page
+		// says who must release it. A send posted anyway is refused.
+		held := parsePage(t, "held invoice", s.do(t, http.MethodGet, at, rosa, nil))
+		ogOne(t, "held note", held, ogID("held-note"))
+		if n := len(elements(held, func(n *html.Node) bool { return n.Data == "form" && strings.HasSuffix(attrOf(n, "action"), "/send") })); n != 0 {
+			t.Errorf("a held invoice offers Send (%d forms)", n)
 		}
 		rec = s.do(t, http.MethodPost, at+"/send", rosa, url.Values{})
 		if rec.Code != http.StatusConflict || !strings.Contains(text(ogOne(t, "error", parsePage(t, "held", rec), ogID("form-error"))), "billing partner must override") {
