@@ -153,22 +153,29 @@ func (h *Handler) savingsCSV(w http.ResponseWriter, r *http.Request) {
 
 // minorFloat is an amount as a number of major units, for drawing only
 // (the table beneath shows the exact amount as its note).
-func minorFloat(m domain.Money) float64 {
+func minorFloat(m domain.Money) float64 { return float64(m.Minor) / minorScale(m.Currency) }
+
+// minorScale is how many minor units make a major one (100 for USD).
+func minorScale(c domain.Currency) float64 {
 	d := 1.0
-	for range m.Currency.MinorUnits() {
+	for range c.MinorUnits() {
 		d *= 10
 	}
-	return float64(m.Minor) / d
+	return d
+}
+
+// periodAxis names a savings chart's x axis.
+func periodAxis(by domain.SavingsBy) string {
+	if by == domain.ByMonth {
+		return "Month"
+	}
+	return "Week"
 }
 
 func hoursFreedChart(id string, rep domain.SavingsReport) template.HTML {
-	label := "Week"
-	if rep.By == domain.ByMonth {
-		label = "Month"
-	}
 	c := Chart{ID: id, Title: "Attorney hours freed per " + string(rep.By),
 		Desc:   "In-house hours the vendor work stands for, less the firm's supervision and rework hours, per " + string(rep.By) + ".",
-		XLabel: label, YLabel: "Hours freed", IntervalLabel: "Range", NoteLabel: "Baseline − supervision − rework",
+		XLabel: periodAxis(rep.By), YLabel: "Hours freed", IntervalLabel: "Range", NoteLabel: "Baseline − supervision − rework",
 		Format: func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }, Tick: weekTick, EmptyExplanation: "No periods in the range."}
 	for _, p := range rep.Periods {
 		v := float64(p.HoursFreed()) / 100
@@ -180,13 +187,9 @@ func hoursFreedChart(id string, rep domain.SavingsReport) template.HTML {
 }
 
 func savingsPassedChart(id string, rep domain.SavingsReport) template.HTML {
-	label := "Week"
-	if rep.By == domain.ByMonth {
-		label = "Month"
-	}
 	c := Chart{ID: id, Title: "Savings passed on to clients per " + string(rep.By),
 		Desc:   "What clients saved (in-house equivalent less what they were charged) per " + string(rep.By) + ", in " + string(rep.Currency) + "; the range runs from the client's saving to the firm's.",
-		XLabel: label, YLabel: "Client saving (" + string(rep.Currency) + ")", IntervalLabel: "Client saving – firm saving", NoteLabel: "Client saving / firm saving (share passed on)",
+		XLabel: periodAxis(rep.By), YLabel: "Client saving (" + string(rep.Currency) + ")", IntervalLabel: "Client saving – firm saving", NoteLabel: "Client saving / firm saving (share passed on)",
 		Format: func(v float64) string { return chartAmount(v, rep.Currency) }, Tick: weekTick, EmptyExplanation: "No periods in the range."}
 	for _, p := range rep.Periods {
 		cs, fs := minorFloat(p.ClientSaving()), minorFloat(p.FirmSaving())
@@ -209,11 +212,7 @@ func weekTick(label string) string {
 // minor units for drawing) with the currency's grouping, "7,342.36", and
 // whole amounts without decimals, "8,000", as the axis ticks are.
 func chartAmount(v float64, c domain.Currency) string {
-	d := 1.0
-	for range c.MinorUnits() {
-		d *= 10
-	}
-	s := strings.TrimPrefix(domain.Money{Minor: int64(math.Round(v * d)), Currency: c}.String(), string(c)+" ")
+	s := strings.TrimPrefix(domain.Money{Minor: int64(math.Round(v * minorScale(c))), Currency: c}.String(), string(c)+" ")
 	if whole, frac, ok := strings.Cut(s, "."); ok && strings.Trim(frac, "0") == "" {
 		return whole
 	}
