@@ -5,8 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/probity/probity/internal/auditlog"
+	"github.com/probity/probity/internal/progress"
 )
 
 // errChainBroken makes `audit verify` exit non-zero after printing the break.
@@ -29,9 +31,10 @@ func (m *Main) audit(ctx context.Context, args []string) error {
 		}
 		return usageError("audit needs a subcommand: verify, sample, " + qualityAuditList)
 	}
-	var headOnly bool
-	c, _, err := m.parse("audit verify", "audit verify [--head] [flags]", args[1:], func(fs *flag.FlagSet) {
+	var headOnly, quiet bool
+	c, _, err := m.parse("audit verify", "audit verify [--head] [--quiet] [flags]", args[1:], func(fs *flag.FlagSet) {
 		fs.BoolVar(&headOnly, "head", false, "print only the head hash (hex) when the chain verifies, for recording elsewhere")
+		quietFlag(fs, &quiet)
 	})
 	if err != nil {
 		return err
@@ -41,9 +44,16 @@ func (m *Main) audit(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	res, err := m.newApp(s, c).VerifyAudit(ctx, nil)
+	ctx, finish := m.withBar(ctx, quiet)
+	progress.Report(ctx, "Verifying the audit trail", 0, 0)
+	var checked atomic.Int64
+	res, err := m.newApp(s, c).VerifyAudit(ctx, func(done, total int64) {
+		checked.Store(done)
+		progress.Report(ctx, "Verifying the audit trail", done, total)
+	})
+	finish()
 	if err != nil {
-		return err
+		return interrupted(ctx, err, fmt.Sprintf("verification stopped after about %d events, with no break found so far; it changes nothing, run it again to check the whole trail", checked.Load()))
 	}
 	if res.Break != nil {
 		fmt.Fprintf(m.Stdout, "BROKEN: audit event %d: %s\n", res.Break.Seq, res.Break.Reason)

@@ -14,14 +14,23 @@ import (
 
 	"github.com/probity/probity/internal/demo"
 	"github.com/probity/probity/internal/domain"
-	"github.com/probity/probity/internal/testenv"
 )
 
 // journeyTabTimeout bounds everything one person does in the engagement
 // journey: the attorney's tab lives from the proposal to the release.
 const journeyTabTimeout = 2 * time.Minute
 
-// TestBrowserEngagementJourney walks issue 6's whole engagement story in
+// engagementJourney is where walkEngagementJourney leaves the engagement:
+// work in progress, one deliverable released to the client, and the tabs of
+// the people who did it, still signed in.
+type engagementJourney struct {
+	id, matterID, lexoraID    int64
+	base                      string // the engagement page's URL
+	priya, anika, rohan, sam  *browserTab
+	priyaID, anikaID, rohanID int64
+}
+
+// walkEngagementJourney walks issue 6's whole engagement story in
 // headless Chromium against `probity serve --demo`, one tab per person, every
 // step a click or a typed form: Priya Raman proposes Lexora for Greenfield's
 // loan-file review (2026-0203) from the matter page and issues the
@@ -35,20 +44,12 @@ const journeyTabTimeout = 2 * time.Minute
 // and releases it to the client; Sam finds it under Released work and it
 // downloads as the file Rohan uploaded. The stage is asserted at each
 // transition, and no tab logs an error or reaches past the server.
-func TestBrowserEngagementJourney(t *testing.T) {
-	browser := startBrowser(t)
-	update := os.Getenv("PROBITY_UPDATE_SCREENSHOTS") == "1"
-	accounts := map[string]demo.Account{}
-	for _, a := range demo.Accounts() {
-		accounts[a.Name] = a
-	}
-	testenv.ForEachEngine(t, func(t *testing.T, e testenv.Engine) {
-		started := time.Now()
-		r := startServer(t, e, "--demo")
-		shots := screenshotDirs{artifacts: testenv.ArtifactDir(t), prefix: e.Name + "-journey"}
-		if update && e.Name == "sqlite" {
-			shots.docs = docsScreenshotDir(t)
-		}
+//
+// TestBrowserJourney runs it on SQLite and PostgreSQL and goes on to the
+// invoices and the close.
+func walkEngagementJourney(t *testing.T, browser context.Context, r *running, accounts map[string]demo.Account, shots screenshotDirs) engagementJourney {
+	t.Helper()
+	{
 		s := openTestStore(t, r.DB, r.Data)
 		ctx := context.Background()
 		idOf := func(query string) int64 {
@@ -258,6 +259,7 @@ func TestBrowserEngagementJourney(t *testing.T) {
 			retype("#i-unit", "hours"),
 			chromedp.SendKeys(chromedp.CSS("#i-bh"), "60"),
 			chromedp.SendKeys(chromedp.CSS("#i-br"), "450.00"),
+			chromedp.SetValue(chromedp.CSS("#i-pricing"), string(domain.PricingFixed)),
 			chromedp.SendKeys(chromedp.CSS("#i-price"), "2500.00"),
 			chromedp.SetValue(chromedp.CSS("#i-task"), task),
 			chromedp.SetValue(chromedp.CSS("#i-act"), act),
@@ -355,8 +357,12 @@ func TestBrowserEngagementJourney(t *testing.T) {
 			t.Errorf("the client's download answered %d, %q, %d bytes; want 200, the name %s and the uploaded content", got.Status, got.Disposition, len(got.Body), filename)
 		}
 		sam.checkClean(t)
-		t.Logf("%s: the whole journey took %s", e.Name, time.Since(started).Round(time.Millisecond))
-	})
+		return engagementJourney{
+			id: id, matterID: matterID, lexoraID: lexoraID, base: base,
+			priya: priya, anika: anika, rohan: rohan, sam: sam,
+			priyaID: priyaID, anikaID: anikaID, rohanID: rohanID,
+		}
+	}
 }
 
 // journeyTab opens a tab of its own for the person, bounded by

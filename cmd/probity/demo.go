@@ -13,9 +13,10 @@ import (
 )
 
 func (m *Main) demo(ctx context.Context, args []string) error {
-	var asJSON bool
-	c, _, err := m.parse("demo", "demo [--json] [flags]", args, func(fs *flag.FlagSet) {
+	var asJSON, quiet bool
+	c, _, err := m.parse("demo", "demo [--json] [--quiet] [flags]", args, func(fs *flag.FlagSet) {
 		fs.BoolVar(&asJSON, "json", false, "print the demo accounts as JSON (role, name, email, password, totp_secret)")
+		quietFlag(fs, &quiet)
 	})
 	if err != nil {
 		return err
@@ -32,7 +33,10 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	err = demo.LoadWith(ctx, s, m.Now(), demo.Options{Blobs: blobs})
+	bctx, finish := m.withBar(ctx, quiet)
+	err = demo.LoadWith(bctx, s, m.Now(), demo.Options{Blobs: blobs})
+	finish()
+	err = interrupted(ctx, err, "the demo was not loaded (one transaction, rolled back): the database is as empty as before")
 	loaded := err == nil
 	if err != nil && err != demo.ErrNotEmpty {
 		return err

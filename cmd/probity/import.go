@@ -25,6 +25,8 @@ or nothing, acting as the attorney or firm administrator given by --as.
 Lists hold several values separated by semicolons. Each problem is printed
 with its line number (the header is line 1); when there is any, nothing is
 imported and the exit status is 1. --dry-run only checks the file.
+Progress is shown on standard error (--quiet: none). Ctrl-C stops the
+import and nothing is written.
 `
 
 func (m *Main) importCSV(ctx context.Context, args []string) error {
@@ -42,10 +44,11 @@ func (m *Main) importCSV(ctx context.Context, args []string) error {
 		file, rest = rest[0], rest[1:]
 	}
 	var as string
-	var dry bool
-	c, fs, err := m.parse("import "+string(kind), "import "+string(kind)+" FILE --as EMAIL [--dry-run] [flags]", rest, func(fs *flag.FlagSet) {
+	var dry, quiet bool
+	c, fs, err := m.parse("import "+string(kind), "import "+string(kind)+" FILE --as EMAIL [--dry-run] [--quiet] [flags]", rest, func(fs *flag.FlagSet) {
 		fs.StringVar(&as, "as", "", "email of the attorney or firm administrator to act as")
 		fs.BoolVar(&dry, "dry-run", false, "check the file and print what would be imported, writing nothing")
+		quietFlag(fs, &quiet)
 	})
 	if err != nil {
 		return err
@@ -68,7 +71,10 @@ func (m *Main) importCSV(ctx context.Context, args []string) error {
 		return err
 	}
 	defer done()
+	ctx, finish := m.withBar(ctx, quiet)
 	p, err := a.ImportCSV(ctx, actor, kind, data, dry)
+	finish()
+	err = interrupted(ctx, err, "nothing was imported from "+file+" (the import is one transaction, rolled back)")
 	var ie *app.ImportError
 	if err != nil && !errors.As(err, &ie) {
 		return err

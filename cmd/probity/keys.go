@@ -10,6 +10,7 @@ import (
 
 	"github.com/probity/probity/internal/app"
 	"github.com/probity/probity/internal/blob"
+	"github.com/probity/probity/internal/progress"
 )
 
 // `probity keys`: the key-encryption key of stored documents.
@@ -24,6 +25,9 @@ const keysUsage = `Usage:
   probity keys generate --out FILE                   write a new key-encryption key file (mode 0600)
   probity keys rotate --new-key-file FILE [--batch N] rewrap every document's data key under FILE's key
   probity keys verify [flags]                        read every stored document and check it
+Rotate and verify show progress on standard error (--quiet: none). Ctrl-C
+stops them safely: a rotation between batches (every document stays readable
+with both keys configured; run it again to continue), a verification at once.
 `
 
 var errKeysMissing = errors.New("some documents need a key this configuration does not have")
@@ -136,9 +140,11 @@ func (m *Main) keysGenerate(args []string) error {
 func (m *Main) keysRotate(ctx context.Context, args []string) error {
 	var newFile string
 	var batch int
-	c, _, err := m.parse("keys rotate", "keys rotate --new-key-file FILE [--batch N] [flags]", args, func(fs *flag.FlagSet) {
+	var quiet bool
+	c, _, err := m.parse("keys rotate", "keys rotate --new-key-file FILE [--batch N] [--quiet] [flags]", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&newFile, "new-key-file", "", "the key to rewrap every document's data key under (create it with keys generate)")
 		fs.IntVar(&batch, "batch", 500, "documents rewrapped per transaction")
+		quietFlag(fs, &quiet)
 	})
 	if err != nil {
 		return err
@@ -155,8 +161,19 @@ func (m *Main) keysRotate(ctx context.Context, args []string) error {
 		return err
 	}
 	defer done()
-	res, err := a.RotateKeys(ctx, app.Operator, to, batch, func(n int) { fmt.Fprintf(m.Stderr, "rewrapped %d documents\n", n) })
+	st, err := a.KeyStatus(ctx)
 	if err != nil {
+		return err
+	}
+	ctx, finish := m.withBar(ctx, quiet)
+	total := sealedNotUnder(st, to.ID())
+	progress.Report(ctx, "Rewrapping document keys", 0, total)
+	res, err := a.RotateKeys(ctx, app.Operator, to, batch, func(n int) { progress.Report(ctx, "Rewrapping document keys", int64(n), total) })
+	finish()
+	if err != nil {
+		if err = interrupted(ctx, err, "the rotation stopped between batches (each batch is one transaction): documents already rewrapped open with "+to.ID()+", the rest with their old key, so every document is readable while both keys are configured; run keys rotate again to continue"); errors.As(err, new(interruptedError)) {
+			return err
+		}
 		return fmt.Errorf("rotation stopped (run it again to resume): %w", err)
 	}
 	fmt.Fprintf(m.Stdout, "Rewrapped %d documents under %s in %d batches", res.Rewrapped, to.ID(), res.Batches)
@@ -168,8 +185,21 @@ func (m *Main) keysRotate(ctx context.Context, args []string) error {
 	return nil
 }
 
+// sealedNotUnder counts the documents with a stored file whose key is not
+// yet wrapped by kek: the work of a rotation to it.
+func sealedNotUnder(st app.KeyStatus, kek string) int64 {
+	var n int64
+	for id, c := range st.ByKEK {
+		if id != kek && id != "none" {
+			n += c
+		}
+	}
+	return n
+}
+
 func (m *Main) keysVerify(ctx context.Context, args []string) error {
-	c, _, err := m.parse("keys verify", "keys verify [flags]", args, nil)
+	var quiet bool
+	c, _, err := m.parse("keys verify", "keys verify [--quiet] [flags]", args, func(fs *flag.FlagSet) { quietFlag(fs, &quiet) })
 	if err != nil {
 		return err
 	}
@@ -178,9 +208,17 @@ func (m *Main) keysVerify(ctx context.Context, args []string) error {
 		return err
 	}
 	defer done()
-	n, failed, err := a.VerifyDocuments(ctx, nil)
+	st, err := a.KeyStatus(ctx)
 	if err != nil {
 		return err
+	}
+	ctx, finish := m.withBar(ctx, quiet)
+	total := sealedNotUnder(st, "")
+	progress.Report(ctx, "Verifying documents", 0, total)
+	n, failed, err := a.VerifyDocuments(ctx, func(n int) { progress.Report(ctx, "Verifying documents", int64(n), total) })
+	finish()
+	if err != nil {
+		return interrupted(ctx, err, fmt.Sprintf("verification stopped after %d documents (%d failed so far); it changes nothing, run it again to check them all", n, len(failed)))
 	}
 	if len(failed) > 0 {
 		ids := make([]int64, 0, len(failed))

@@ -75,6 +75,7 @@ func commands() []command {
 		{"sow", "the engagement's statement of work: show it, add a work item, approve the draft for your side, start a change order (sow show | item add | approve | change-order)", (*Main).sow},
 		{"document", "documents shared on an engagement: list, upload (streamed), download (document list | upload | download)", (*Main).document},
 		{"message", "the engagement's conversations: post a message or reply, list them (message post | list)", (*Main).message},
+		{"search", "search what a user may see: matters, parties, vendors, engagements, documents' names, messages (search --as EMAIL TERM)", (*Main).search},
 		{"billing", "the firm's billing policy for outsourced work: overhead and markup caps, the saving passed on (billing policy show | set)", (*Main).billing},
 		{"firm-time", "the firm's own time on matters: matter work, supervision and rework (firm-time add | list)", (*Main).firmTime},
 		{"budget", "budgets of matters and engagements with actual, accrued and remaining (budget set | list)", (*Main).budget},
@@ -87,6 +88,7 @@ func commands() []command {
 		{"keys", "the key-encryption key of stored documents: status, generate a key, rotate (rewrap every document's key), verify every document (keys status | generate | rotate | verify)", (*Main).keys},
 		{"ledes", "LEDES 1998B electronic invoices: check a file strictly (ledes validate FILE|-), export a client invoice (ledes export --invoice NUMBER)", (*Main).ledes},
 		{"import", "import matters or parties from a CSV file, all or nothing (import matters | parties FILE --as EMAIL [--dry-run])", (*Main).importCSV},
+		{"notifications", "your notifications and how they reach you by email (notifications list | read | prefs --as EMAIL)", (*Main).notifications},
 		{"version", "print the version", (*Main).version},
 	}
 }
@@ -123,6 +125,10 @@ type usageError string
 func (e usageError) Error() string { return string(e) }
 
 func exitCode(err error) int {
+	var ie interruptedError
+	if errors.As(err, &ie) {
+		return 130
+	}
 	var u usageError
 	if errors.As(err, &u) || errors.Is(err, flag.ErrHelp) {
 		if errors.Is(err, flag.ErrHelp) {

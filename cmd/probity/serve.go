@@ -57,8 +57,11 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	if withDemo && empty {
-		if err := demo.LoadWith(ctx, s, m.Now(), demo.Options{Blobs: blobs}); err != nil {
-			return fmt.Errorf("load the demo firm: %w", err)
+		bctx, finish := m.withBar(ctx, false)
+		err := demo.LoadWith(bctx, s, m.Now(), demo.Options{Blobs: blobs})
+		finish()
+		if err != nil {
+			return fmt.Errorf("load the demo firm: %w", interrupted(ctx, err, "the demo was not loaded and the database is as empty as before"))
 		}
 		log.Info("loaded the demo firm", slog.String("firm", demo.FirmName))
 		empty = false
@@ -81,6 +84,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	defer stopMail()
 	defer m.startReminders(ctx, a, log)()  // documents.go: reminders before vendor approvals lapse
 	defer m.startPauseCheck(ctx, a, log)() // engagement.go: pauses the work of vendors whose approval lapsed
+	defer m.startDigests(ctx, a)()         // notification.go: the daily notification digests
 	log.Info("probity is ready", slog.String("url", url), slog.String("engine", s.Engine()), slog.String("version", Version()))
 	fmt.Fprintf(m.Stdout, "Probity is ready at %s (%s)\n", url, s.Engine())
 	if empty {

@@ -42,6 +42,7 @@ func (h *Handler) Routes() []Route {
 	return []Route{
 		{"GET " + Prefix + "/openapi.json", h.openAPI, true},
 		{"GET " + Prefix + "/me", h.me, false},
+		{"PUT " + Prefix + "/me/profile", h.putProfile, false}, // profile.go
 		{"GET " + Prefix + "/me/sessions", h.mySessions, false},
 		{"DELETE " + Prefix + "/me/sessions/{id}", h.endMySession, false},
 		{"GET " + Prefix + "/me/mfa", h.myMFA, false},
@@ -55,6 +56,11 @@ func (h *Handler) Routes() []Route {
 		{"POST " + Prefix + "/me/tokens", h.createMyToken, false},
 		{"DELETE " + Prefix + "/me/tokens/{id}", h.revokeMyToken, false},
 		{"GET " + Prefix + "/tokens", h.listAllTokens, false},
+		{"GET " + Prefix + "/notifications", h.listNotifications, false},                // notifications.go
+		{"POST " + Prefix + "/notifications/{id}/read", h.readNotification, false},      // notifications.go
+		{"POST " + Prefix + "/notifications/read-all", h.readAllNotifications, false},   // notifications.go
+		{"GET " + Prefix + "/notifications/preferences", h.getNotificationPrefs, false}, // notifications.go
+		{"PUT " + Prefix + "/notifications/preferences", h.putNotificationPrefs, false}, // notifications.go
 		{"DELETE " + Prefix + "/tokens/{id}", h.revokeAnyToken, false},
 		{"GET " + Prefix + "/matters", h.listMatters, false},
 		{"GET " + Prefix + "/matters/{id}", h.getMatter, false},
@@ -200,6 +206,7 @@ func (h *Handler) Routes() []Route {
 		{"POST " + Prefix + "/parties/{id}/aliases", h.addAlias, false},
 		{"DELETE " + Prefix + "/parties/{id}/aliases", h.removeAlias, false},
 		{"GET " + Prefix + "/parties/search", h.searchParties, false},
+		{"GET " + Prefix + "/search", h.search, false}, // search.go
 		{"GET " + Prefix + "/engagements/{id}/conflicts", h.listConflicts, false},
 		{"POST " + Prefix + "/engagements/{id}/conflicts/check", h.checkConflicts, false},
 		{"POST " + Prefix + "/conflict-hits/{id}/resolve", h.resolveHit, false},

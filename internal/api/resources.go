@@ -32,6 +32,7 @@ type userJSON struct {
 	ClientID *int64 `json:"client_id"`
 	Title    string `json:"title"`
 	TimeZone string `json:"time_zone"`
+	Locale   string `json:"locale"` // how the web UI writes dates and money for them; the API keeps machine formats
 	Disabled bool   `json:"disabled"`
 }
 
@@ -43,7 +44,7 @@ func optID(id int64) *int64 {
 }
 
 func user(u domain.User) userJSON {
-	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), VendorID: optID(u.VendorID), ClientID: optID(u.ClientID), Title: u.Title, TimeZone: u.TimeZone, Disabled: u.Disabled}
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), VendorID: optID(u.VendorID), ClientID: optID(u.ClientID), Title: u.Title, TimeZone: u.TimeZone, Locale: string(u.Locale), Disabled: u.Disabled}
 }
 
 type jurisdictionJSON struct {

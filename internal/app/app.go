@@ -67,6 +67,8 @@ type App struct {
 	mailKick chan struct{} // wakes the mail sender after a commit that queued mail
 
 	partyIndex partyIndex // the firm-wide party-search index (party_search.go)
+
+	homeFigures homeFigures // each person's home savings cards, kept a few minutes (home_cache.go)
 }
 
 // New returns an App with the real clock.

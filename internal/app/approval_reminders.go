@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/probity/probity/internal/domain"
 	"github.com/probity/probity/internal/store"
@@ -61,12 +60,8 @@ func (a *App) SendApprovalReminders(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			for _, u := range recipients {
-				e := a.reminderEmail(firm, v, u, last, today)
-				if err := a.queueMail(ctx, tx, e); err != nil {
-					return err
-				}
-				mails = append(mails, e)
+			if mails, err = a.notify(ctx, tx, a.reminderNotice(firm, v, last, today), recipients...); err != nil {
+				return err
 			}
 			summary := fmt.Sprintf("reminded %d people that the approval of %s %s", len(recipients), v.Name, lapseWords(v.ApprovedUntil, today))
 			if last.Name == "lapsed" {
@@ -114,21 +109,18 @@ func lapseWords(until, today domain.Date) string {
 	return fmt.Sprintf("ends in %d days, on %s", n, until)
 }
 
-func (a *App) reminderEmail(firm string, v domain.Vendor, u domain.User, t domain.ReminderThreshold, today domain.Date) email {
-	e := email{}
-	e.To = u.Email
-	var b strings.Builder
-	fmt.Fprintf(&b, "Hello %s,\n\n", u.Name)
+// reminderNotice is the approval reminder, for the firm's administrators
+// and the vendor's managers alike (it says nothing of any client).
+func (a *App) reminderNotice(firm string, v domain.Vendor, t domain.ReminderThreshold, today domain.Date) notice {
+	n := notice{Kind: domain.NotifyApprovalExpiring, Link: fmt.Sprintf("/vendors/%d/assessments", v.ID)}
 	if t.Name == "lapsed" {
-		e.Subject = fmt.Sprintf("The approval of %s has lapsed", v.Name)
-		fmt.Fprintf(&b, "The approval of %s by %s %s. Until a new security assessment is decided, %s cannot be engaged, and its open engagements are paused (no new work, no document access).\n",
+		n.Subject = fmt.Sprintf("The approval of %s has lapsed", v.Name)
+		n.Body = fmt.Sprintf("The approval of %s by %s %s. Until a new security assessment is decided, %s cannot be engaged, and its open engagements are paused (no new work, no document access).",
 			v.Name, firm, lapseWords(v.ApprovedUntil, today), v.Name)
 	} else {
-		e.Subject = fmt.Sprintf("The approval of %s %s", v.Name, lapseWords(v.ApprovedUntil, today))
-		fmt.Fprintf(&b, "The approval of %s by %s %s. To keep working without a pause, the firm starts a reassessment and %s answers it before then.\n",
+		n.Subject = fmt.Sprintf("The approval of %s %s", v.Name, lapseWords(v.ApprovedUntil, today))
+		n.Body = fmt.Sprintf("The approval of %s by %s %s. To keep working without a pause, the firm starts a reassessment and %s answers it before then.",
 			v.Name, firm, lapseWords(v.ApprovedUntil, today), v.Name)
 	}
-	fmt.Fprintf(&b, "\nThe vendor's assessments:\n%s\n", a.link(fmt.Sprintf("/vendors/%d/assessments", v.ID)))
-	e.Body = b.String()
-	return e
+	return n
 }

@@ -83,8 +83,10 @@ type VerifyResult struct {
 // `probity audit verify`. The chain is cut into one part per CPU, checked in
 // parallel: each part starts from the stored hash of the event before it, and
 // the parts are joined by requiring each part to end on exactly that hash.
-// progress, if set, is called now and then with the number of events checked.
-func (a *App) VerifyAudit(ctx context.Context, progress func(done int64)) (VerifyResult, error) {
+// progress, if set, is called now and then with the number of events checked
+// and the number the head records; cancelling ctx stops the check with ctx's
+// error (it only reads, so there is nothing to undo).
+func (a *App) VerifyAudit(ctx context.Context, progress func(done, total int64)) (VerifyResult, error) {
 	var res VerifyResult
 	var headSeq int64
 	var headHash []byte
@@ -141,8 +143,13 @@ func (a *App) VerifyAudit(ctx context.Context, progress func(done int64)) (Verif
 					if err := p.v.Next(e); err != nil {
 						return err
 					}
-					if n := done.Add(1); progress != nil && n%100_000 == 0 {
-						progress(n)
+					if n := done.Add(1); n%10_000 == 0 {
+						if err := ctx.Err(); err != nil {
+							return err
+						}
+						if progress != nil {
+							progress(n, end)
+						}
 					}
 					return nil
 				})
@@ -155,6 +162,9 @@ func (a *App) VerifyAudit(ctx context.Context, progress func(done int64)) (Verif
 		}()
 	}
 	wg.Wait()
+	if progress != nil && ctx.Err() == nil {
+		progress(done.Load(), max(end, done.Load()))
+	}
 	for i, p := range ps {
 		if p.err != nil {
 			return res, p.err

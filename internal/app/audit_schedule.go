@@ -210,18 +210,16 @@ func (a *App) createDueAudit(ctx context.Context, tx *store.Tx, e domain.Engagem
 		if au.Kind == domain.AuditFinal {
 			kind = "The final quality audit"
 		}
-		link := a.link(fmt.Sprintf("/engagements/%d/audits/%d", e.ID, au.ID))
-		em := email{}
-		em.To, em.Subject = u.Email, fmt.Sprintf("Quality audit due on %s by %s", m.Number, au.DueOn)
-		em.Body = fmt.Sprintf("Hello %s,\n\n%s of the vendor's work on %s (%s) is due by %s. Draw the sample and score it in Probity:\n%s\n",
-			u.Name, kind, m.Number, au.Period, au.DueOn, link)
-		if err := a.queueMail(ctx, tx, em); err != nil {
+		mails, err = a.notify(ctx, tx, notice{Kind: domain.NotifyAuditDue, EngagementID: e.ID,
+			Subject: fmt.Sprintf("Quality audit due on %s by %s", m.Number, au.DueOn),
+			Body:    fmt.Sprintf("%s of the vendor's work on %s (%s) is due by %s. Draw the sample and score it in Probity.", kind, m.Number, au.Period, au.DueOn),
+			Link:    fmt.Sprintf("/engagements/%d/audits/%d", e.ID, au.ID)}, u)
+		if err != nil {
 			return nil, false, err
 		}
 		if err := tx.MarkAuditNotified(ctx, au.ID, a.Now()); err != nil {
 			return nil, false, err
 		}
-		mails = append(mails, em)
 	}
 	return mails, true, a.audit(ctx, tx, auditScheduler, Record{Action: "audit.due", ObjectType: "engagement", ObjectID: e.ID, MatterID: m.ID,
 		Summary: fmt.Sprintf("%s audit %d (%s) on %s came due by %s; auditor %s notified", au.Kind, au.ID, au.Period, m.Number, au.DueOn, u.Name)})

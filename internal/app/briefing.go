@@ -239,6 +239,7 @@ func (a *App) draftOf(ctx context.Context, tx *store.Tx, ref EngagementRef) (dom
 // published version.
 func (a *App) PublishBriefing(ctx context.Context, actor domain.User, id int64) (domain.Briefing, error) {
 	var b domain.Briefing
+	var mails []email
 	err := a.Store.Write(ctx, func(tx *store.Tx) error {
 		if err := a.sideFirst(ctx, tx, actor, id, true); err != nil {
 			return err
@@ -264,12 +265,18 @@ func (a *App) PublishBriefing(ctx context.Context, actor domain.User, id int64) 
 		if err != nil {
 			return err
 		}
+		if mails, err = a.notifyBriefingPublished(ctx, tx, actor, ref, b); err != nil {
+			return err
+		}
 		summary := fmt.Sprintf("published briefing version %d (SHA-256 %s); every vendor member must acknowledge it", b.Version, b.SHA256)
 		if moved {
 			summary += "; all have: the engagement moves to the statement of work"
 		}
 		return a.audit(ctx, tx, actor, Record{Action: "briefing.publish", ObjectType: "engagement", ObjectID: id, MatterID: ref.Matter.ID, Summary: summary})
 	})
+	if err == nil {
+		a.mailQueued(mails...)
+	}
 	return b, err
 }
 

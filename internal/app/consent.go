@@ -342,6 +342,7 @@ func (a *App) SaveDisclosureDraft(ctx context.Context, actor domain.User, id int
 // earlier version no longer counts (stale: replaced).
 func (a *App) IssueDisclosure(ctx context.Context, actor domain.User, id int64) (domain.ClientDisclosure, error) {
 	var d domain.ClientDisclosure
+	var mails []email
 	err := a.Store.Write(ctx, func(tx *store.Tx) error {
 		e, m, err := a.attorneyEngagement(ctx, tx, actor, id)
 		if err != nil {
@@ -381,9 +382,15 @@ func (a *App) IssueDisclosure(ctx context.Context, actor domain.User, id int64) 
 		if err := tx.CreateConsent(ctx, &c); err != nil {
 			return err
 		}
+		if mails, err = a.notifyConsentRequested(ctx, tx, actor, e, m, d); err != nil {
+			return err
+		}
 		return a.audit(ctx, tx, actor, Record{Action: "consent.issue", ObjectType: "engagement", ObjectID: e.ID, MatterID: m.ID,
 			Summary: fmt.Sprintf("issued version %d of the outsourcing disclosure on %s to the client (SHA-256 %s); consent pending", d.Version, m.Number, d.SHA256)})
 	})
+	if err == nil {
+		a.mailQueued(mails...)
+	}
 	return d, err
 }
 
@@ -399,6 +406,7 @@ type ConsentAnswer struct {
 // an engagement paused because consent was revoked resumes it.
 func (a *App) AnswerConsent(ctx context.Context, actor domain.User, id int64, in ConsentAnswer) (domain.Consent, error) {
 	var c domain.Consent
+	var mails []email
 	err := a.Store.Write(ctx, func(tx *store.Tx) error {
 		e, m, err := a.clientEngagement(ctx, tx, actor, id)
 		if err != nil {
@@ -419,8 +427,11 @@ func (a *App) AnswerConsent(ctx context.Context, actor domain.User, id int64, in
 			c.State = domain.ConsentGiven
 		}
 		c.ClientUserID, c.ClientName, c.TypedName, c.Address, c.AnsweredAt = actor.ID, actor.Name, typed, metaOf(ctx).Address, a.Now()
-		return a.recordAnswer(ctx, tx, actor, e, m, c, "the client")
+		return a.recordAnswer(ctx, tx, actor, e, m, c, "the client", &mails)
 	})
+	if err == nil {
+		a.mailQueued(mails...)
+	}
 	return c, err
 }
 
@@ -441,13 +452,21 @@ func (a *App) pendingConsent(ctx context.Context, tx *store.Tx, e domain.Engagem
 
 // recordAnswer stores an answer, resumes a consent pause when consent is
 // given, and audits it once.
-func (a *App) recordAnswer(ctx context.Context, tx *store.Tx, actor domain.User, e domain.Engagement, m domain.Matter, c domain.Consent, who string) error {
+//
+// When mails is not nil (the client answered in the portal), the
+// supervising attorney is notified and the emails queued are put there.
+func (a *App) recordAnswer(ctx context.Context, tx *store.Tx, actor domain.User, e domain.Engagement, m domain.Matter, c domain.Consent, who string, mails *[]email) error {
 	ok, err := tx.AnswerConsent(ctx, c)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return domain.Errorf(domain.EConflict, "the consent was answered meanwhile; reload the page")
+	}
+	if mails != nil {
+		if *mails, err = a.notifyConsentAnswered(ctx, tx, e, m, c, actor.Name+" ("+who+")"); err != nil {
+			return err
+		}
 	}
 	verb := "declined"
 	if c.State == domain.ConsentGiven {
@@ -542,7 +561,7 @@ func (a *App) RecordConsent(ctx context.Context, actor domain.User, id int64, in
 			c.State = domain.ConsentGiven
 		}
 		c.RecordedBy, c.RecordedByName, c.Evidence, c.TypedName, c.Address, c.AnsweredAt = actor.ID, actor.Name, evidence, typed, metaOf(ctx).Address, a.Now()
-		return a.recordAnswer(ctx, tx, actor, e, m, c, "recorded that the client (outside Probity)")
+		return a.recordAnswer(ctx, tx, actor, e, m, c, "recorded that the client (outside Probity)", nil)
 	})
 	if err != nil {
 		if doc.StorageKey != "" {

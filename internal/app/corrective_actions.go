@@ -97,16 +97,12 @@ func (a *App) RaiseCorrectiveAction(ctx context.Context, actor domain.User, enga
 		if err != nil {
 			return err
 		}
-		link := a.link(fmt.Sprintf("/engagements/%d/audits/%d", engagementID, auditID))
-		for _, u := range managers {
-			e := email{}
-			e.To, e.Subject = u.Email, fmt.Sprintf("Corrective action requested on %s, due %s", ref.Matter.Number, due)
-			e.Body = fmt.Sprintf("Hello %s,\n\n%s raised a corrective action from a quality audit of your work on %s. It is due by %s.\n\n%s\n\n"+
-				"Respond in Probity:\n%s\n", u.Name, firm, ref.Matter.Number, due, desc, link)
-			if err := a.queueMail(ctx, tx, e); err != nil {
-				return err
-			}
-			mails = append(mails, e)
+		if mails, err = a.notify(ctx, tx, notice{Kind: domain.NotifyCorrectiveAction, EngagementID: engagementID,
+			Subject: fmt.Sprintf("Corrective action requested on %s, due %s", ref.Matter.Number, due),
+			Body: fmt.Sprintf("%s raised a corrective action from a quality audit of your work on %s. It is due by %s.\n\n%s\n\nRespond in Probity.",
+				firm, ref.Matter.Number, due, desc),
+			Link: fmt.Sprintf("/engagements/%d/audits/%d", engagementID, auditID)}, managers...); err != nil {
+			return err
 		}
 		on := "the audit as a whole"
 		if c.FindingID != 0 {
@@ -166,15 +162,12 @@ func (a *App) RespondCorrectiveAction(ctx context.Context, actor domain.User, en
 		if err != nil {
 			return err
 		}
-		if !att.Disabled {
-			e := email{}
-			e.To, e.Subject = att.Email, fmt.Sprintf("Corrective action answered on %s", ref.Matter.Number)
-			e.Body = fmt.Sprintf("Hello %s,\n\n%s responded to corrective action %d on %s (due %s). Verify the response and close or reopen it:\n%s\n",
-				att.Name, actor.Name, id, ref.Matter.Number, c.DueOn, a.link(fmt.Sprintf("/engagements/%d/audits/%d", engagementID, c.AuditID)))
-			if err := a.queueMail(ctx, tx, e); err != nil {
-				return err
-			}
-			mails = append(mails, e)
+		if mails, err = a.notify(ctx, tx, notice{Kind: domain.NotifyCorrectiveAction, EngagementID: engagementID,
+			Subject: fmt.Sprintf("Corrective action answered on %s", ref.Matter.Number),
+			Body: fmt.Sprintf("%s responded to corrective action %d on %s (due %s). Verify the response and close or reopen it.",
+				actor.Name, id, ref.Matter.Number, c.DueOn),
+			Link: fmt.Sprintf("/engagements/%d/audits/%d", engagementID, c.AuditID)}, att); err != nil {
+			return err
 		}
 		return a.audit(ctx, tx, actor, Record{Action: "audit.corrective_respond", ObjectType: "engagement", ObjectID: engagementID, MatterID: ref.Matter.ID,
 			Summary: fmt.Sprintf("responded to corrective action %d on %s, for the supervising attorney's verification", id, ref.Matter.Number)})

@@ -18,11 +18,14 @@ import (
 
 // WorkView is what the engagement's work page shows.
 type WorkView struct {
-	Header    store.EngagementSummary
-	Today     domain.Date
-	Deadlines []domain.Deadline // rows and work-item due dates, by due date
-	Items     []domain.WorkItem // the approved statement's work items
-	Entries   []domain.TimeEntry
+	Header store.EngagementSummary
+	Today  domain.Date
+	// FirmTimeZone is the zone a deadline's day belongs to: a deadline ends
+	// at midnight there, and each viewer sees that moment in their own zone.
+	FirmTimeZone string
+	Deadlines    []domain.Deadline // rows and work-item due dates, by due date
+	Items        []domain.WorkItem // the approved statement's work items
+	Entries      []domain.TimeEntry
 	// DayTotals is, per person and day shown, the hours recorded that day
 	// across all engagements (key "userID/date").
 	DayTotals map[string]domain.Tenths
@@ -56,6 +59,9 @@ func (a *App) WorkOf(ctx context.Context, actor domain.User, engagementID int64)
 		}
 		v.Header = h
 		if v.Today, err = a.todayFor(ctx, tx, actor); err != nil {
+			return err
+		}
+		if v.FirmTimeZone, _, err = tx.Setting(ctx, SettingFirmTimeZone); err != nil {
 			return err
 		}
 		if v.Deadlines, err = tx.Deadlines(ctx, engagementID); err != nil {

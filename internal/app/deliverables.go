@@ -120,6 +120,7 @@ func (a *App) SubmitDeliverable(ctx context.Context, actor domain.User, engageme
 		return d, err
 	}
 	doc.Kind, doc.UploadedBy = "deliverable", actor.ID
+	var mails []email
 	err = a.Store.Write(ctx, func(tx *store.Tx) error {
 		ref, err := a.onEngagement(ctx, tx, actor, engagementID, domain.ActivityDeliverable, nil, submitter(actor))
 		if err != nil {
@@ -146,6 +147,9 @@ func (a *App) SubmitDeliverable(ctx context.Context, actor domain.User, engageme
 			return err
 		}
 		d.Versions = []domain.DeliverableVersion{v}
+		if mails, err = a.notifyReviewRequested(ctx, tx, actor, ref, d.Title, v); err != nil {
+			return err
+		}
 		return a.audit(ctx, tx, actor, Record{Action: "deliverable.submit", ObjectType: "engagement", ObjectID: engagementID, MatterID: ref.Matter.ID,
 			Summary: fmt.Sprintf("submitted deliverable %q (work item %q) version 1: %q (%s, SHA-256 %s), for the supervising attorney's review",
 				d.Title, item.Title, doc.Filename, domain.FormatBytes(doc.Size), doc.SHA256)})
@@ -154,6 +158,7 @@ func (a *App) SubmitDeliverable(ctx context.Context, actor domain.User, engageme
 		a.dropBlob(ctx, doc.StorageKey)
 		return domain.Deliverable{}, err
 	}
+	a.mailQueued(mails...)
 	return d, nil
 }
 
@@ -178,6 +183,7 @@ func (a *App) SubmitDeliverableVersion(ctx context.Context, actor domain.User, e
 		return v, err
 	}
 	doc.Kind, doc.UploadedBy = "deliverable", actor.ID
+	var mails []email
 	err = a.Store.Write(ctx, func(tx *store.Tx) error {
 		ref, err := a.onEngagement(ctx, tx, actor, engagementID, domain.ActivityDeliverable, deliverableOf(ctx, tx, deliverableID), submitter(actor))
 		if err != nil {
@@ -195,6 +201,9 @@ func (a *App) SubmitDeliverableVersion(ctx context.Context, actor domain.User, e
 		if err := tx.AddDeliverableVersion(ctx, &v); err != nil {
 			return err
 		}
+		if mails, err = a.notifyReviewRequested(ctx, tx, actor, ref, d.Title, v); err != nil {
+			return err
+		}
 		return a.audit(ctx, tx, actor, Record{Action: "deliverable.submit", ObjectType: "engagement", ObjectID: engagementID, MatterID: ref.Matter.ID,
 			Summary: fmt.Sprintf("submitted deliverable %q version %d: %q (%s, SHA-256 %s), superseding version %d, for the supervising attorney's review",
 				d.Title, v.Version, doc.Filename, domain.FormatBytes(doc.Size), doc.SHA256, v.Version-1)})
@@ -203,6 +212,7 @@ func (a *App) SubmitDeliverableVersion(ctx context.Context, actor domain.User, e
 		a.dropBlob(ctx, doc.StorageKey)
 		return domain.DeliverableVersion{}, err
 	}
+	a.mailQueued(mails...)
 	return v, nil
 }
 

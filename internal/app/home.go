@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/probity/probity/internal/domain"
 	"github.com/probity/probity/internal/store"
@@ -35,6 +36,16 @@ type Home struct {
 	// Savings are the savings chart cards (savings.go): firm administrators
 	// and attorneys, client contacts.
 	Savings HomeSavings
+	// SavingsAt is when the firm-wide savings cards were added up
+	// (home_cache.go).
+	SavingsAt time.Time
+	// Today is the person's day (their time zone).
+	Today domain.Date
+	// The role's own sections (home_dashboard.go): one of these is set.
+	Attorney *AttorneyHome
+	Firm     *FirmHome
+	Vendor   *VendorHome
+	Client   *ClientHome
 }
 
 // AuditsOverdue counts the audits past their due day.
@@ -81,7 +92,12 @@ func (a *App) Home(ctx context.Context, actor domain.User) (Home, error) {
 		if h.Matters, err = tx.ListMatters(ctx, s, store.MatterFilter{Status: "open", Page: store.Page{Limit: 20}}); err != nil {
 			return err
 		}
-		if h.Savings, err = a.homeSavings(ctx, tx, actor); err != nil {
+		if !firmSavingsView(actor) {
+			if h.Savings, err = a.homeSavings(ctx, tx, actor); err != nil {
+				return err
+			}
+		}
+		if err := a.dashboard(ctx, tx, actor, &h); err != nil {
 			return err
 		}
 		if !actor.Role.IsFirm() {
@@ -98,6 +114,9 @@ func (a *App) Home(ctx context.Context, actor domain.User) (Home, error) {
 		}
 		return nil
 	})
+	if err == nil && firmSavingsView(actor) {
+		h.Savings, h.SavingsAt, err = a.cachedHomeSavings(ctx, actor, h.Today)
+	}
 	if err == nil && Can(actor, ReviewDeliverables) {
 		h.Reviews, err = a.ReviewQueue(ctx, actor)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/probity/probity/internal/domain"
 	"github.com/probity/probity/internal/ledes"
+	"github.com/probity/probity/internal/progress"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -79,9 +80,10 @@ func (a *App) ExportInvoiceID(ctx context.Context, actor domain.User, number str
 func LEDESFileName(number string) string { return safeFileName(number) + ".ledes" }
 
 // ExportLEDES writes invoice id as a LEDES 1998B file to w, streaming its
-// lines from the database. On any error the output written so far is not a
-// valid file and must be discarded (the web and CLI write to a temporary
-// file first).
+// lines from the database and reporting them to ctx's progress.Func. On any
+// error, a cancelled ctx included, the output written so far is not a valid
+// file and must be discarded (the web and CLI write to a temporary file
+// first).
 func (a *App) ExportLEDES(ctx context.Context, actor domain.User, id int64, w io.Writer) error {
 	_, err := a.LEDESDownload(ctx, actor, id, w)
 	return err
@@ -101,7 +103,8 @@ func (a *App) LEDESDownload(ctx context.Context, actor domain.User, id int64, w 
 			return domain.Errorf(domain.EConflict, "invoice %s is a draft and may still change: approve it first, then export it as LEDES", inv.Number)
 		}
 		lw := ledes.NewWriter(w)
-		if err := lw.WriteInvoice(LEDESInvoice(x), LEDESLines(tx.ExportInvoiceLines(ctx, inv.ID, inv.Currency))); err != nil {
+		lines := reportLines(ctx, "Exporting "+inv.Number, inv.LineCount, tx.ExportInvoiceLines(ctx, inv.ID, inv.Currency))
+		if err := lw.WriteInvoice(LEDESInvoice(x), LEDESLines(lines)); err != nil {
 			return err
 		}
 		return lw.Flush()
@@ -139,6 +142,27 @@ func LEDESLine(l domain.ClientInvoiceLine) ledes.Line {
 		UnitCost: l.UnitCost, Date: l.Date, TaskCode: l.TaskCode, ExpenseCode: l.ExpenseCode, ActivityCode: l.ActivityCode,
 		TimekeeperID: l.TimekeeperID, Description: l.Description, TimekeeperName: l.TimekeeperName,
 		TimekeeperClassification: string(l.Classification)}
+}
+
+// reportLines passes lines through, reporting the first and every
+// thousandth to ctx's progress.Func, and ends the stream with ctx's error
+// once it is cancelled.
+func reportLines(ctx context.Context, stage string, total int64, lines iter.Seq2[domain.ClientInvoiceLine, error]) iter.Seq2[domain.ClientInvoiceLine, error] {
+	return func(yield func(domain.ClientInvoiceLine, error) bool) {
+		var n int64
+		for l, err := range lines {
+			if err == nil {
+				err = ctx.Err()
+			}
+			if n++; err == nil && (n == 1 || n%1000 == 0) {
+				progress.Report(ctx, stage, n, total)
+			}
+			if !yield(l, err) || err != nil {
+				return
+			}
+		}
+		progress.Report(ctx, stage, n, max(n, total))
+	}
 }
 
 // LEDESLines maps a stream of invoice lines to LEDES line items.

@@ -136,7 +136,8 @@ func (a *App) KeyStatus(ctx context.Context) (KeyStatus, error) {
 
 // VerifyDocuments opens and reads every stored document to its end
 // (authenticating every segment and checking size and SHA-256), and
-// returns the ids of those that fail with why.
+// returns the ids of those that fail with why. progress, if set, is called
+// after each document; cancelling ctx stops the check between documents.
 func (a *App) VerifyDocuments(ctx context.Context, progress func(done int)) (checked int, failed map[int64]error, err error) {
 	failed = map[int64]error{}
 	after := int64(0)
@@ -153,6 +154,9 @@ func (a *App) VerifyDocuments(ctx context.Context, progress func(done int)) (che
 		}
 		after = docs[len(docs)-1].ID
 		for _, d := range docs {
+			if err := ctx.Err(); err != nil {
+				return checked, failed, err
+			}
 			if d.KEKID == unsealedKEK {
 				continue
 			}
@@ -165,9 +169,9 @@ func (a *App) VerifyDocuments(ctx context.Context, progress func(done int)) (che
 				failed[d.ID] = a.documentError(d, err)
 			}
 			checked++
-		}
-		if progress != nil {
-			progress(checked)
+			if progress != nil {
+				progress(checked)
+			}
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/probity/probity/internal/domain"
+	"github.com/probity/probity/internal/progress"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -49,6 +50,10 @@ var errDryRun = errors.New("dry run: roll back")
 // it returns the preview and an *ImportError listing every problem with its
 // line, and writes nothing. Importing parties rechecks conflicts on each
 // matter, as adding a party does. Attorneys and firm administrators.
+//
+// It reports each row checked and written to ctx's progress.Func, and
+// checks ctx between rows: cancelled (Ctrl-C, a closed browser request), it
+// returns ctx's error and the transaction rolls back, so nothing is written.
 func (a *App) ImportCSV(ctx context.Context, actor domain.User, kind domain.ImportKind, data []byte, dryRun bool) (ImportPreview, error) {
 	p := ImportPreview{Kind: kind, Digest: ImportDigest(data)}
 	if err := require(actor, ManageMatters); err != nil {
@@ -96,6 +101,16 @@ func (a *App) ImportCSV(ctx context.Context, actor domain.User, kind domain.Impo
 	return p, nil
 }
 
+// rowDone reports that done of total rows are through stage and stops when
+// ctx is cancelled.
+func rowDone(ctx context.Context, stage string, done, total int) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	progress.Report(ctx, stage, int64(done), int64(total))
+	return nil
+}
+
 // rowProblems collects the problems of one row.
 type rowProblems struct {
 	p   *ImportPreview
@@ -112,7 +127,10 @@ func (a *App) checkMatterRows(ctx context.Context, tx *store.Tx, actor domain.Us
 	var ms []domain.Matter
 	inFile := map[string]int{}
 	clients := map[string]domain.Client{}
-	for _, rec := range records {
+	for i, rec := range records {
+		if err := rowDone(ctx, "Checking matters", i, len(records)); err != nil {
+			return nil, err
+		}
 		f := rec.Fields
 		row := ImportRow{Line: rec.Line, Key: f["number"], Name: f["title"]}
 		bad := rowProblems{p, &row}
@@ -171,14 +189,19 @@ func (a *App) checkMatterRows(ctx context.Context, tx *store.Tx, actor domain.Us
 		p.Rows = append(p.Rows, row)
 		ms = append(ms, m)
 	}
+	progress.Report(ctx, "Checking matters", int64(len(records)), int64(len(records)))
 	return func() error {
 		var numbers []string
 		for i := range ms {
+			if err := rowDone(ctx, "Importing matters", i, len(ms)); err != nil {
+				return err
+			}
 			if err := tx.CreateMatter(ctx, &ms[i], a.Now()); err != nil {
 				return err
 			}
 			numbers = append(numbers, ms[i].Number)
 		}
+		progress.Report(ctx, "Importing matters", int64(len(ms)), int64(len(ms)))
 		return a.audit(ctx, tx, actor, Record{Action: "matter.import", ObjectType: "matter",
 			Summary: fmt.Sprintf("imported %s from a CSV file (sha256 %s): %s", plural(len(ms), "matter", "matters"), p.Digest[:16], strings.Join(numbers, ", "))})
 	}, nil
@@ -194,7 +217,10 @@ func (a *App) checkPartyRows(ctx context.Context, tx *store.Tx, actor domain.Use
 	byNumber := map[string]*matterParties{}
 	var order []*matterParties
 	s := ScopeFor(actor)
-	for _, rec := range records {
+	for i, rec := range records {
+		if err := rowDone(ctx, "Checking parties", i, len(records)); err != nil {
+			return nil, err
+		}
 		f := rec.Fields
 		row := ImportRow{Line: rec.Line, Key: f["matter_number"], Name: f["name"]}
 		bad := rowProblems{p, &row}
@@ -262,11 +288,15 @@ func (a *App) checkPartyRows(ctx context.Context, tx *store.Tx, actor domain.Use
 		p.Rows = append(p.Rows, row)
 		mp.parties = append(mp.parties, party)
 	}
+	progress.Report(ctx, "Checking parties", int64(len(records)), int64(len(records)))
 	return func() error {
 		var parts []string
 		n := 0
 		for _, mp := range order {
 			for i := range mp.parties {
+				if err := rowDone(ctx, "Importing parties", n+i, len(records)); err != nil {
+					return err
+				}
 				if err := tx.CreateParty(ctx, &mp.parties[i]); err != nil {
 					return err
 				}
@@ -278,6 +308,7 @@ func (a *App) checkPartyRows(ctx context.Context, tx *store.Tx, actor domain.Use
 			}
 			parts = append(parts, fmt.Sprintf("%d on %s%s", len(mp.parties), mp.m.Number, checks))
 		}
+		progress.Report(ctx, "Importing parties", int64(n), int64(len(records)))
 		return a.audit(ctx, tx, actor, Record{Action: "matter.party_import", ObjectType: "party",
 			Summary: fmt.Sprintf("imported %s from a CSV file (sha256 %s): %s", plural(n, "party", "parties"), p.Digest[:16], strings.Join(parts, "; "))})
 	}, nil

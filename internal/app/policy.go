@@ -272,6 +272,8 @@ func Can(u domain.User, a Action) bool {
 		return u.Role == domain.RoleFirmAdmin || u.Role == domain.RoleAttorney
 	case ViewClientInvoices, ViewSavings:
 		return u.Role.IsFirm() || u.Role.IsClient() && u.ClientID != 0
+	case EditOwnProfile: // profile.go
+		return u.ID != 0 && u.Role != ""
 	}
 	return false
 }

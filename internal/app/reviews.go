@@ -92,6 +92,7 @@ func (a *App) ReviewVersionOf(ctx context.Context, actor domain.User, engagement
 // current version of a deliverable. Refusals change nothing.
 func (a *App) ReviewDeliverable(ctx context.Context, actor domain.User, engagementID, versionID int64, in domain.ReviewInput) (domain.DeliverableVersion, error) {
 	var v domain.DeliverableVersion
+	var mails []email
 	err := a.Store.Write(ctx, func(tx *store.Tx) error {
 		ref, err := a.onEngagement(ctx, tx, actor, engagementID, domain.ActivityReview, versionOf(ctx, tx, versionID, &v), func(e domain.Engagement) error {
 			if err := require(actor, ReviewDeliverables); err != nil {
@@ -129,12 +130,16 @@ func (a *App) ReviewDeliverable(ctx context.Context, actor domain.User, engageme
 		if in.Decision == domain.ReviewChangesRequested {
 			what = "requested changes to"
 		}
+		if mails, err = a.notifyReviewed(ctx, tx, actor, ref, d.Title, v); err != nil {
+			return err
+		}
 		return a.audit(ctx, tx, actor, Record{Action: "deliverable.review", ObjectType: "engagement", ObjectID: engagementID, MatterID: ref.Matter.ID,
 			Summary: fmt.Sprintf("%s deliverable %q version %d after %d minutes of review", what, d.Title, v.Version, v.ReviewMinutes())})
 	})
 	if err != nil {
 		return domain.DeliverableVersion{}, err
 	}
+	a.mailQueued(mails...)
 	return v, nil
 }
 
@@ -144,6 +149,7 @@ func (a *App) ReviewDeliverable(ctx context.Context, actor domain.User, engageme
 // supervising attorney) change nothing.
 func (a *App) ReleaseDeliverable(ctx context.Context, actor domain.User, engagementID, versionID int64, kind domain.ReleaseKind) (domain.DeliverableVersion, error) {
 	var v domain.DeliverableVersion
+	var mails []email
 	err := a.Store.Write(ctx, func(tx *store.Tx) error {
 		ref, err := a.onEngagement(ctx, tx, actor, engagementID, domain.ActivityRelease, versionOf(ctx, tx, versionID, &v), func(e domain.Engagement) error {
 			if err := require(actor, SuperviseEngagements); err != nil {
@@ -166,12 +172,16 @@ func (a *App) ReleaseDeliverable(ctx context.Context, actor domain.User, engagem
 			return err
 		}
 		v.ReleaseKind, v.ReleasedBy, v.ReleaserName, v.ReleasedAt = kind, actor.ID, actor.Name, now
+		if mails, err = a.notifyReleased(ctx, tx, ref, d.Title, v); err != nil {
+			return err
+		}
 		return a.audit(ctx, tx, actor, Record{Action: "deliverable.release", ObjectType: "engagement", ObjectID: engagementID, MatterID: ref.Matter.ID,
 			Summary: fmt.Sprintf("%s: deliverable %q version %d (approved %s)", strings.ToLower(kind.Label()), d.Title, v.Version, domain.DateOf(v.ReviewedAt))})
 	})
 	if err != nil {
 		return domain.DeliverableVersion{}, err
 	}
+	a.mailQueued(mails...)
 	return v, nil
 }
 

@@ -89,7 +89,15 @@ func (a *App) SubmitVendorInvoice(ctx context.Context, actor domain.User, engage
 		if err != nil {
 			return err
 		}
-		mails, err = a.mailVendorInvoice(ctx, tx, []domain.User{sup}, v,
+		to, kind := []domain.User{sup}, domain.NotifyReviewRequested
+		if v.FlagCount() > 0 {
+			staff, err := a.billingStaff(ctx, tx, ref.Engagement.ID)
+			if err != nil {
+				return err
+			}
+			to, kind = append(to, staff...), domain.NotifyInvoiceFlagged
+		}
+		mails, err = a.mailVendorInvoice(ctx, tx, kind, to, v,
 			fmt.Sprintf("Vendor invoice %s from %s to review", v.Number, v.VendorName),
 			fmt.Sprintf("%s submitted invoice %s for %s on matter %s, for the period %s to %s, with %d lines and %d review flags.",
 				v.VendorName, v.Number, v.Total, v.MatterNumber, v.Start, v.End, len(v.Lines), v.FlagCount()))
@@ -371,22 +379,12 @@ func defaultCodes(l domain.VendorInvoiceLine, w domain.WorkItem) domain.VendorIn
 	return l
 }
 
-// mailVendorInvoice queues one message about invoice v to each person.
-func (a *App) mailVendorInvoice(ctx context.Context, tx *store.Tx, to []domain.User, v domain.VendorInvoice, subject, body string) ([]email, error) {
-	var out []email
-	for _, u := range to {
-		if u.Email == "" || u.Disabled {
-			continue
-		}
-		e := email{}
-		e.To, e.Subject = u.Email, subject
-		e.Body = "Hello " + u.Name + ",\n\n" + body + "\n\nThe invoice:\n" + a.link(fmt.Sprintf("/vendor-invoices/%d", v.ID)) + "\n"
-		if err := a.queueMail(ctx, tx, e); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, nil
+// mailVendorInvoice notifies each person of invoice v (a notification of
+// kind, emailed per their preferences). The invoice is the vendor's own:
+// it carries nothing of the client's invoice.
+func (a *App) mailVendorInvoice(ctx context.Context, tx *store.Tx, kind domain.NotificationKind, to []domain.User, v domain.VendorInvoice, subject, body string) ([]email, error) {
+	return a.notify(ctx, tx, notice{Kind: kind, Subject: subject, Body: body, EngagementID: v.EngagementID,
+		Link: fmt.Sprintf("/vendor-invoices/%d", v.ID)}, to...)
 }
 
 // vendorInvoiceFor loads invoice id for actor to do act on it: not found
@@ -487,7 +485,7 @@ func (a *App) DisputeVendorLine(ctx context.Context, actor domain.User, invoiceI
 		if err != nil {
 			return err
 		}
-		mails, err = a.mailVendorInvoice(ctx, tx, managers, v, fmt.Sprintf("Invoice %s: a line is disputed", v.Number),
+		mails, err = a.mailVendorInvoice(ctx, tx, domain.NotifyInvoiceFlagged, managers, v, fmt.Sprintf("Invoice %s: a line is disputed", v.Number),
 			fmt.Sprintf("The firm disputes line %d (%s) of your invoice %s. Answer in the line's thread.", l.Position, l.Amount, v.Number))
 		return err
 	})
@@ -640,7 +638,7 @@ func (a *App) ApproveVendorInvoice(ctx context.Context, actor domain.User, invoi
 		if err != nil {
 			return err
 		}
-		mails, err = a.mailVendorInvoice(ctx, tx, managers, v, fmt.Sprintf("Invoice %s approved", v.Number),
+		mails, err = a.mailVendorInvoice(ctx, tx, domain.NotifyApproved, managers, v, fmt.Sprintf("Invoice %s approved", v.Number),
 			fmt.Sprintf("The firm approved your invoice %s: %s of the %s invoiced.", v.Number, approved, v.Total))
 		return err
 	})
@@ -677,7 +675,7 @@ func (a *App) RejectVendorInvoice(ctx context.Context, actor domain.User, invoic
 		if err != nil {
 			return err
 		}
-		mails, err = a.mailVendorInvoice(ctx, tx, managers, v, fmt.Sprintf("Invoice %s rejected", v.Number),
+		mails, err = a.mailVendorInvoice(ctx, tx, domain.NotifyInvoiceFlagged, managers, v, fmt.Sprintf("Invoice %s rejected", v.Number),
 			fmt.Sprintf("The firm rejected your invoice %s (%s). The reason: %s\nIts time entries may be invoiced again.", v.Number, v.Total, why))
 		return err
 	})

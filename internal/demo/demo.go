@@ -13,6 +13,7 @@ import (
 	"github.com/probity/probity/internal/auditlog"
 	"github.com/probity/probity/internal/auth"
 	"github.com/probity/probity/internal/domain"
+	"github.com/probity/probity/internal/progress"
 	"github.com/probity/probity/internal/store"
 )
 
@@ -197,21 +198,30 @@ func load(ctx context.Context, s *store.Store, now time.Time, opts Options) erro
 			Description: "Forensic collection of Ardent's laboratory notebooks and instrument data", Stage: domain.StageProposed, BillingMode: domain.BillingFee,
 			EstimatedCost: domain.NewMoney(18_500_00, "GBP"), InHouseEstimate: usd(39_000)}, // declined by the client: consent.go
 			map[string]string{"oliver.bennett@meridiandiscovery.example": "vendor_lead"})
-		l.registry()
-		l.conflictChecks(day, greenfield)
-		l.gates()
-		l.matters(calloway)
-		l.assessments(day)
-		l.consent()
-		// Engagement work, in the order the gates open (one file each):
-		l.communicationPlans(day)  // engagement_communication.go: plans, kickoffs, briefings, acknowledgements
-		l.statementsOfWork(day)    // engagement_sow.go: SOWs, change orders, deadlines, time entries
-		l.engagementDocuments(day) // engagement_documents.go: documents and messages
-		l.deliverables(day)        // engagement_deliverables.go: deliverables, reviews, releases, closing records
-		l.qualityAudits(day)       // engagement_audits.go: audit plans, passed and failed audits, corrective actions, scorecard history
-		l.rates(day)               // rates.go: timekeepers with dated rates, vendor rate cards
-		l.billing(day)             // billing.go: firm time, vendor and client invoices, credit note, budgets
-		l.history(day, map[string]int64{"calloway": calloway, "ardent": ardent, "greenfield": greenfield, "harbor": harbor})
+		// Each stage is reported to ctx's progress.Func and checks ctx
+		// first: cancelled, the load stops and its one transaction rolls back.
+		for _, stage := range []func(){
+			l.registry,
+			func() { l.conflictChecks(day, greenfield) },
+			l.gates,
+			func() { l.matters(calloway) },
+			func() { l.assessments(day) },
+			l.consent,
+			// Engagement work, in the order the gates open (one file each):
+			func() { l.communicationPlans(day) },  // engagement_communication.go: plans, kickoffs, briefings, acknowledgements
+			func() { l.statementsOfWork(day) },    // engagement_sow.go: SOWs, change orders, deadlines, time entries
+			func() { l.engagementDocuments(day) }, // engagement_documents.go: documents and messages
+			func() { l.deliverables(day) },        // engagement_deliverables.go: deliverables, reviews, releases, closing records
+			func() { l.qualityAudits(day) },       // engagement_audits.go: audit plans, passed and failed audits, corrective actions, scorecard history
+			func() { l.rates(day) },               // rates.go: timekeepers with dated rates, vendor rate cards
+			func() { l.billing(day) },             // billing.go: firm time, vendor and client invoices, credit note, budgets
+			func() {
+				l.history(day, map[string]int64{"calloway": calloway, "ardent": ardent, "greenfield": greenfield, "harbor": harbor})
+				l.notifications() // notifications.go: the bell's recent notifications
+			},
+		} {
+			l.stage(stage)
+		}
 		return l.err
 	})
 }
@@ -286,7 +296,25 @@ type loader struct {
 	clients map[string]int64
 	users   map[string]int64
 	opts    Options // vendors_assessments.go
+	stages  int64   // stages done, for progress
 }
+
+// stage runs one stage of the load unless the load already failed or ctx
+// is cancelled, and reports it done to ctx's progress.Func.
+func (l *loader) stage(run func()) {
+	if l.err == nil {
+		l.err = l.ctx.Err()
+	}
+	if l.err != nil {
+		return
+	}
+	run()
+	l.stages++
+	progress.Report(l.ctx, "Loading the demo firm", l.stages, demoStages)
+}
+
+// demoStages is how many stages load runs.
+const demoStages = 14
 
 func (l *loader) do(err error) {
 	if l.err == nil {

@@ -17,6 +17,7 @@ type User struct {
 	ClientID  int64 // set for client contacts, zero otherwise
 	Title     string
 	TimeZone  string // IANA name; deadlines are shown in it
+	Locale    Locale // how dates and money are written for them; en-US when unset
 	Disabled  bool
 	CreatedAt time.Time
 }
@@ -92,5 +93,10 @@ func (u *User) Validate() error {
 	if _, err := time.LoadLocation(u.TimeZone); err != nil {
 		return Invalid("time_zone", "%q is not an IANA time zone", u.TimeZone)
 	}
+	l, err := ParseLocale(string(u.Locale))
+	if err != nil {
+		return err
+	}
+	u.Locale = l
 	return nil
 }

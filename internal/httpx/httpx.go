@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"mime"
@@ -110,6 +111,12 @@ func Status(code string) int {
 // LogIfInternal logs err in full when it is not a domain error; domain errors
 // are the caller's mistake and are answered, not logged as failures.
 func LogIfInternal(r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The client went away (a cancelled upload or download): its
+		// transaction rolled back; nothing went wrong on our side.
+		Log(r).Info("request cancelled by the client", slog.String("path", LoggedPath(r)))
+		return
+	}
 	if domain.ErrorCode(err) == domain.EInternal {
 		Log(r).Error("internal error", slog.String("path", LoggedPath(r)), slog.Any("err", err))
 	}

@@ -396,6 +396,8 @@ func paramKind(collection, param string) (kind, bool) {
 		return kVendorLine, true // vendor_invoices_matrix_test.go
 	case "invoices/{id}":
 		return kClientInvoice, true // invoices_matrix_test.go
+	case "notifications/{id}":
+		return kNotification, true // notifications_matrix_test.go
 	}
 	return childKindOf(collection, param) // engagement_children_matrix_test.go
 }
@@ -452,6 +454,8 @@ type object struct {
 	invoice  int64 // a client invoice (invoices_matrix_test.go)
 
 	vendorInvoice, vendorLine int64 // a vendor invoice and one of its lines (vendor_invoices_matrix_test.go)
+
+	notification int64 // notifications_matrix_test.go
 }
 
 const (
@@ -494,6 +498,8 @@ func (o object) value(k kind) string {
 		return strconv.FormatInt(o.vendorLine, 10)
 	case kClientInvoice:
 		return strconv.FormatInt(o.invoice, 10)
+	case kNotification:
+		return strconv.FormatInt(o.notification, 10)
 	case kAssessment, kEvidence, kRemediation, kQuestionnaire:
 		return o.assessmentValue(k)
 	}
@@ -1520,10 +1526,14 @@ func (m *matrix) collectRoutes(srv *server.Server) {
 	maps.Copy(rules, m.billingPolicyRules())
 	maps.Copy(rules, m.billingRules())       // billing_matrix_test.go
 	maps.Copy(rules, m.savingsRules())       // savings_matrix_test.go
+	maps.Copy(rules, m.searchRules())        // search_matrix_test.go
 	maps.Copy(rules, m.invoicesRules())      // invoices_matrix_test.go
 	maps.Copy(rules, m.invoiceExportRules()) // invoice_export_matrix_test.go
 	// vendor_invoices_matrix_test.go:
 	maps.Copy(rules, m.vendorInvoicesRules())
+	maps.Copy(rules, m.profileRules())      // profile_matrix_test.go
+	maps.Copy(rules, m.notificationRules()) // notifications_matrix_test.go
+	maps.Copy(rules, m.homeRules())         // home_matrix_test.go
 	seen := map[string]bool{}
 	add := func(surface, pattern string, public bool) {
 		seen[pattern] = true
@@ -1748,6 +1758,8 @@ func (m *matrix) objectsFor(r *route, a *actor) []object {
 			out = append(out, m.vendorInvoiceObjects()...) // vendor_invoices_matrix_test.go
 		case kClientInvoice:
 			out = append(out, m.clientInvoiceObjects()...) // invoices_matrix_test.go
+		case kNotification:
+			out = append(out, m.notificationObjects()...) // notifications_matrix_test.go
 		case kSecret:
 			out = append(out, object{label: "malformed link token", ref: true, secret: "not-a-token"},
 				object{label: "unknown link token", secret: strings.Repeat("A", 43)})

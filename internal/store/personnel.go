@@ -56,7 +56,7 @@ type PersonnelEntry struct {
 
 // VendorPersonnel lists a vendor's users with their personnel records, by name.
 func (tx *Tx) VendorPersonnel(ctx context.Context, vendorID int64) ([]PersonnelEntry, error) {
-	rows, err := tx.query(ctx, `SELECT u.id, u.email, u.name, u.role, COALESCE(u.vendor_id, 0), COALESCE(u.client_id, 0), u.title, u.time_zone, u.disabled, u.created_at,
+	rows, err := tx.query(ctx, `SELECT u.id, u.email, u.name, u.role, COALESCE(u.vendor_id, 0), COALESCE(u.client_id, 0), u.title, u.time_zone, u.locale, u.disabled, u.created_at,
 			CASE WHEN p.user_id IS NULL THEN 0 ELSE 1 END,
 			COALESCE(p.position, ''), COALESCE(p.education, ''), COALESCE(p.experience_years, 0), COALESCE(p.background_check_on, ''), COALESCE(p.nda_signed_on, ''), COALESCE(p.nda_expires_on, ''),
 			COALESCE(p.confidentiality_completed_on, ''), COALESCE(p.confidentiality_expires_on, ''), COALESCE(p.ethics_completed_on, ''), COALESCE(p.ethics_expires_on, ''), COALESCE(p.updated_at, 0)

@@ -8,27 +8,42 @@ import (
 	"github.com/probity/probity/internal/domain"
 )
 
-const userCols = `id, email, name, role, COALESCE(vendor_id, 0), COALESCE(client_id, 0), title, time_zone, disabled, created_at`
+const userCols = `id, email, name, role, COALESCE(vendor_id, 0), COALESCE(client_id, 0), title, time_zone, locale, disabled, created_at`
 
 // scanUser scans userCols followed by any extra columns.
 func scanUser(r interface{ Scan(...any) error }, extra ...any) (domain.User, error) {
 	var u domain.User
 	var created int64
-	err := r.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &u.VendorID, &u.ClientID, &u.Title, &u.TimeZone, &u.Disabled, &created}, extra...)...)
+	err := r.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &u.VendorID, &u.ClientID, &u.Title, &u.TimeZone, &u.Locale, &u.Disabled, &created}, extra...)...)
 	u.CreatedAt = fromUS(created)
 	return u, err
 }
 
 // CreateUser stores a validated user with its password hash ("" for none yet).
 func (tx *Tx) CreateUser(ctx context.Context, u *domain.User, passwordHash string, now time.Time) error {
-	id, err := tx.insert(ctx, `INSERT INTO users (email, name, role, vendor_id, client_id, title, time_zone, password_hash, disabled, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
-		u.Email, u.Name, u.Role, nullID(u.VendorID), nullID(u.ClientID), u.Title, u.TimeZone, passwordHash, u.Disabled, us(now))
+	id, err := tx.insert(ctx, `INSERT INTO users (email, name, role, vendor_id, client_id, title, time_zone, locale, password_hash, disabled, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
+		u.Email, u.Name, u.Role, nullID(u.VendorID), nullID(u.ClientID), u.Title, u.TimeZone, localeOrDefault(u.Locale), passwordHash, u.Disabled, us(now))
 	if err != nil {
 		return err
 	}
 	u.ID, u.CreatedAt = id, now
 	return nil
+}
+
+func localeOrDefault(l domain.Locale) string {
+	if l == "" {
+		return string(domain.DefaultLocale)
+	}
+	return string(l)
+}
+
+// UpdateProfile replaces what a person says about themselves: their name,
+// time zone and locale (validated by the caller).
+func (tx *Tx) UpdateProfile(ctx context.Context, userID int64, name, timeZone string, locale domain.Locale, now time.Time) error {
+	r, err := tx.exec(ctx, `UPDATE users SET name = $1, time_zone = $2, locale = $3, updated_at = $4 WHERE id = $5`,
+		name, timeZone, localeOrDefault(locale), us(now), userID)
+	return affected(r, err, "user")
 }
 
 // User loads a user by id.

@@ -325,13 +325,16 @@ func TestPartySearchPage(t *testing.T) {
 		if links(doc, ardent) != 0 || len(withID(doc, "gated")) != 1 {
 			t.Fatal("without a second factor Marcus should be told of a withheld match, not shown it")
 		}
-		if len(withID(doc, "nav-party-search")) != 1 {
-			t.Fatal("no party search in the navigation for the firm")
+		if len(withID(doc, "nav-search")) != 1 {
+			t.Fatal("no search box in the navigation")
+		}
+		if doc := parsePage(t, "search as Marcus", s.do(t, http.MethodGet, "/search?q=Solace", marcus, nil)); len(withID(doc, "party-search-link")) != 1 {
+			t.Fatal("the general search does not lead the firm to the party search")
 		}
 		if rec := s.do(t, http.MethodGet, search, oliver, nil); rec.Code != http.StatusForbidden {
 			t.Fatalf("a vendor searched parties: %d", rec.Code)
 		}
-		if doc := parsePage(t, "home as Oliver", s.do(t, http.MethodGet, "/home", oliver, nil)); len(withID(doc, "nav-party-search")) != 0 {
+		if doc := parsePage(t, "search as Oliver", s.do(t, http.MethodGet, "/search?q=Solace", oliver, nil)); len(withID(doc, "party-search-link")) != 0 {
 			t.Fatal("a vendor is offered the party search")
 		}
 		long := "/parties/search?q=" + strings.Repeat("x", 301)

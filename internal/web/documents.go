@@ -124,7 +124,7 @@ func (h *Handler) engagementDocument(w http.ResponseWriter, r *http.Request) {
 	p := newDocumentsPage(v)
 	p.Opened = &docRecord{ID: ed.ID, Filename: d.Filename, Type: app.DescribeContentType(d.ContentType), Size: domain.FormatBytes(d.Size),
 		SHA256: d.SHA256, Uploader: d.UploaderName, Folder: ed.Folder, Description: ed.Description, Side: ed.Side, Version: ed.Version,
-		At: d.CreatedAt.Format("2006-01-02 15:04 MST")}
+		At: u.Locale.FormatDateTime(d.CreatedAt, u.TimeZone)}
 	h.render(w, r, "engagement-documents", d.Filename+" · Documents", p)
 }
 

@@ -98,7 +98,7 @@ func TestInvoicePages(t *testing.T) {
 		at := rec.Header().Get("Location")
 		page := parsePage(t, "invoice", s.do(t, http.MethodGet, at, rosa, nil))
 		tr := text(ogOne(t, "transparency", page, ogID("transparency")))
-		for _, want := range []string{"USD 1,000.00", "USD 1,100.00", "USD 3,000.00", "USD 1,900.00"} {
+		for _, want := range []string{"$1,000.00", "$1,100.00", "$3,000.00", "$1,900.00"} {
 			if !strings.Contains(tr, want) {
 				t.Errorf("the transparency block lacks %q:\n%s", want, tr)
 			}

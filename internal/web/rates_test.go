@@ -32,7 +32,7 @@ func TestRatesPages(t *testing.T) {
 		}
 		page := parsePage(t, "timekeepers", s.do(t, http.MethodGet, "/admin/timekeepers", admin, nil))
 		tk := text(ogOne(t, "timekeepers", page, ogID("timekeepers")))
-		for _, want := range []string{"Marcus Oyelaran", "HC-0107", "PARTNR", "USD 950.00", "USD 875.00", "Daniel Brooks", "PARLGL"} {
+		for _, want := range []string{"Marcus Oyelaran", "HC-0107", "PARTNR", "$950.00", "$875.00", "Daniel Brooks", "PARLGL"} {
 			if !strings.Contains(tk, want) {
 				t.Errorf("the timekeepers table lacks %q:\n%s", want, tk)
 			}
@@ -68,7 +68,7 @@ func TestRatesPages(t *testing.T) {
 		}
 		sow := fmt.Sprintf("/engagements/%d/sow", id)
 		card := ogOne(t, "rate card", parsePage(t, "sow", s.do(t, http.MethodGet, sow, marcus, nil)), ogID("rate-card"))
-		if c := text(card); !strings.Contains(c, "INR 1,650.00") || !strings.Contains(c, "per document") {
+		if c := text(card); !strings.Contains(c, "₹1,650.00") || !strings.Contains(c, "per document") {
 			t.Errorf("the rate card lacks the demo's rates:\n%s", c)
 		}
 		ogOne(t, "rate card form", card, ogID("rate-card-form"))

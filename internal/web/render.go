@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/probity/probity/internal/app"
 	"github.com/probity/probity/internal/domain"
@@ -26,6 +25,7 @@ type layout struct {
 	Version   string
 	Path      string
 	Firm      string
+	Unread    int // the signed-in person's unread notifications (the bell)
 	Data      any
 }
 
@@ -102,12 +102,15 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, page, title str
 }
 
 func (h *Handler) renderStatus(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
-	t := h.pages[page]
 	u, signedIn := httpx.User(r)
+	t := h.pagesFor(u.Locale)[page]
 	l := layout{Title: title, User: u, SignedIn: signedIn, CSRF: httpx.CSRFToken(r), AssetHash: h.assetHash,
 		Version: h.version, Path: r.URL.Path, Data: data}
 	if signedIn {
 		l.Nav = navFor(u, r.URL.Path)
+		if n, err := h.app.UnreadNotifications(r.Context(), u); err == nil {
+			l.Unread = n
+		}
 	}
 	if f, err := h.app.Firm(r.Context()); err == nil {
 		l.Firm = f.Name
@@ -162,21 +165,19 @@ func (h *Handler) Error(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 var funcs = template.FuncMap{
-	"hasPrefix": strings.HasPrefix,
-	"money":     func(m domain.Money) string { return m.String() },
-	"date": func(d domain.Date) string {
-		if d == "" {
-			return "—"
-		}
-		return d.Time().Format("2 Jan 2006")
-	},
-	"datetime": func(t time.Time, tz string) string {
-		loc, err := time.LoadLocation(tz)
-		if err != nil {
-			loc = time.UTC
-		}
-		return t.In(loc).Format("2 Jan 2006 15:04 MST")
-	},
+	"hasPrefix":       strings.HasPrefix,
+	"crumbs":          crumbs,          // breadcrumbs.go: label, href pairs for the "breadcrumbs" partial
+	"engagementTrail": engagementTrail, // breadcrumbs.go
+	"when":            when,            // breadcrumbs.go: a label only when a condition holds
+	// can: whether a user may do an app action, to offer the next step
+	// in an empty state; the use case still decides.
+	"can": func(u domain.User, a string) bool { return app.Can(u, app.Action(a)) },
+	// money, date, datetime and deadline write in the viewer's locale:
+	// each locale's template set replaces them (format.go).
+	"money":    domain.DefaultLocale.FormatMoney,
+	"date":     domain.DefaultLocale.FormatDate,
+	"datetime": domain.DefaultLocale.FormatDateTime,
+	"deadline": domain.DefaultLocale.FormatDeadline,
 	"stageClass": func(s domain.Stage) string {
 		switch s {
 		case domain.StageActive:

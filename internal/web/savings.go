@@ -173,6 +173,11 @@ func periodAxis(by domain.SavingsBy) string {
 }
 
 func hoursFreedChart(id string, rep domain.SavingsReport) template.HTML {
+	return hoursFreedSpec(id, rep).HTML()
+}
+
+// hoursFreedSpec is the hours-freed chart's description (home.go: its CSV).
+func hoursFreedSpec(id string, rep domain.SavingsReport) Chart {
 	c := Chart{ID: id, Title: "Attorney hours freed per " + string(rep.By),
 		Desc:   "In-house hours the vendor work stands for, less the firm's supervision and rework hours, per " + string(rep.By) + ".",
 		XLabel: periodAxis(rep.By), YLabel: "Hours freed", IntervalLabel: "Range", NoteLabel: "Baseline − supervision − rework",
@@ -183,10 +188,15 @@ func hoursFreedChart(id string, rep domain.SavingsReport) template.HTML {
 			Note: fmt.Sprintf("%s − %s − %s = %s", domain.FormatUnits(p.BaselineHours), domain.FormatUnits(p.SupervisionHours),
 				domain.FormatUnits(p.ReworkHours), domain.FormatUnits(p.HoursFreed()))})
 	}
-	return c.HTML()
+	return c
 }
 
 func savingsPassedChart(id string, rep domain.SavingsReport) template.HTML {
+	return savingsPassedSpec(id, rep).HTML()
+}
+
+// savingsPassedSpec is the savings-passed chart's description (home.go: its CSV).
+func savingsPassedSpec(id string, rep domain.SavingsReport) Chart {
 	c := Chart{ID: id, Title: "Savings passed on to clients per " + string(rep.By),
 		Desc:   "What clients saved (in-house equivalent less what they were charged) per " + string(rep.By) + ", in " + string(rep.Currency) + "; the range runs from the client's saving to the firm's.",
 		XLabel: periodAxis(rep.By), YLabel: "Client saving (" + string(rep.Currency) + ")", IntervalLabel: "Client saving – firm saving", NoteLabel: "Client saving / firm saving (share passed on)",
@@ -196,7 +206,7 @@ func savingsPassedChart(id string, rep domain.SavingsReport) template.HTML {
 		c.Points = append(c.Points, ChartPoint{Label: p.Label, Value: cs, Low: min(cs, fs), High: max(cs, fs),
 			Note: fmt.Sprintf("%s / %s (%s)", p.ClientSaving(), p.FirmSaving(), p.SharePassed())})
 	}
-	return c.HTML()
+	return c
 }
 
 // weekTick is a week's label on a chart's axis: "2026-W37" → "W37" (twelve

@@ -104,7 +104,7 @@ func TestFirmTimeBudgetsSavingsPages(t *testing.T) {
 			t.Fatalf("a budget: %d", rec.Code)
 		}
 		bp := parsePage(t, "budgets", s.do(t, http.MethodGet, fmt.Sprintf("/budgets?matter=%d", matter), daniel, nil))
-		if b := text(ogOne(t, "budgets", bp, ogID("budgets"))); !strings.Contains(b, "USD 250,000.00") {
+		if b := text(ogOne(t, "budgets", bp, ogID("budgets"))); !strings.Contains(b, "$250,000.00") {
 			t.Errorf("the budget is not listed:\n%s", b)
 		}
 		if len(elements(bp, ogID("set-budget"))) != 0 {

@@ -52,9 +52,18 @@ type tokensView struct {
 }
 
 func rowsOf(r *http.Request, viewer domain.User, ts []store.APITokenSummary, now time.Time, showOwner bool) []tokenRow {
-	loc, err := time.LoadLocation(viewer.TimeZone)
-	if err != nil {
-		loc = time.UTC
+	// In the viewer's zone and locale; "" for never.
+	day := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return viewer.Locale.FormatDay(t, viewer.TimeZone)
+	}
+	moment := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return viewer.Locale.FormatDateTime(t, viewer.TimeZone)
 	}
 	out := make([]tokenRow, 0, len(ts))
 	for _, t := range ts {
@@ -64,8 +73,7 @@ func rowsOf(r *http.Request, viewer domain.User, ts []store.APITokenSummary, now
 			class = "muted"
 		}
 		out = append(out, tokenRow{APITokenSummary: t, Status: st, StatusClass: class, ShowOwner: showOwner, CSRF: httpx.CSRFToken(r),
-			Created: inZone(t.CreatedAt, loc, "2 Jan 2006"), Expires: inZone(t.ExpiresAt, loc, "2 Jan 2006"),
-			LastUsed: inZone(t.LastUsedAt, loc, "2 Jan 2006 15:04"), Revoked: inZone(t.RevokedAt, loc, "2 Jan 2006 15:04")})
+			Created: day(t.CreatedAt), Expires: day(t.ExpiresAt), LastUsed: moment(t.LastUsedAt), Revoked: moment(t.RevokedAt)})
 	}
 	return out
 }
@@ -156,12 +164,4 @@ func (h *Handler) revokeToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/account/tokens?revoked="+url.QueryEscape(t.Name), http.StatusSeeOther)
-}
-
-// inZone formats t in loc, or "" for the zero time.
-func inZone(t time.Time, loc *time.Location, layout string) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(loc).Format(layout)
 }

@@ -29,7 +29,8 @@ type Handler struct {
 	app       *app.App
 	cookies   httpx.Cookies
 	version   string
-	pages     map[string]*template.Template
+	pages     map[string]*template.Template // in the default locale
+	localized localizedPages                // the other locales', parsed on first use (format.go)
 	assetHash string
 }
 
@@ -50,20 +51,8 @@ func New(a *app.App, cookies httpx.Cookies, version string) (*Handler, error) {
 		return nil, err
 	}
 	h.assetHash = hex.EncodeToString(sum.Sum(nil))[:12]
-	names, err := fs.Glob(templateFS, "templates/*.html")
-	if err != nil {
+	if h.pages, err = parsePages(domain.DefaultLocale); err != nil { // format.go; other locales on first use
 		return nil, err
-	}
-	for _, n := range names {
-		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" {
-			continue
-		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.tmpl", n)
-		if err != nil {
-			return nil, fmt.Errorf("template %s: %w", n, err)
-		}
-		h.pages[base] = t
 	}
 	for _, need := range pageNames {
 		if h.pages[need] == nil {
@@ -74,7 +63,7 @@ func New(a *app.App, cookies httpx.Cookies, version string) (*Handler, error) {
 }
 
 // pageNames are the templates the handlers render; New checks each exists.
-var pageNames = []string{"assessments", "assessment", "questionnaires", "questionnaire", "signin", "error", "home", "matters", "matter", "engagements", "engagement", "vendors", "vendor", "clients", "users", "audit", "tokens", "signin-mfa", "mfa", "sessions", "settings", "invitations", "invitation", "password-forgot", "password-reset", "user", "outbox", "vendor-profile", "person", "party-search", "disclosures", "conflict-hit", "compliance", "matter-form", "matter-import", "engagement-communication", "engagement-briefing", "engagement-documents", "engagement-messages", "engagement-deliverables", "reviews", "engagement-close", "engagement-sow", "engagement-work", "scorecards", "engagement-audits", "engagement-audit", "audits", "timekeepers", "firm-time", "budgets", "savings", "invoices", "invoice", "vendor-invoices", "vendor-invoice", "engagement-invoices"}
+var pageNames = []string{"assessments", "assessment", "questionnaires", "questionnaire", "signin", "error", "home", "matters", "matter", "engagements", "engagement", "vendors", "vendor", "clients", "users", "audit", "tokens", "signin-mfa", "mfa", "sessions", "settings", "invitations", "invitation", "password-forgot", "password-reset", "user", "outbox", "vendor-profile", "person", "party-search", "disclosures", "conflict-hit", "compliance", "matter-form", "matter-import", "engagement-communication", "engagement-briefing", "engagement-documents", "engagement-messages", "engagement-deliverables", "reviews", "engagement-close", "engagement-sow", "engagement-work", "scorecards", "engagement-audits", "engagement-audit", "audits", "timekeepers", "firm-time", "budgets", "savings", "invoices", "invoice", "vendor-invoices", "vendor-invoice", "engagement-invoices", "search", "profile", "notifications", "account-notifications"}
 
 // Route is one entry of the web route table.
 type Route struct {
@@ -99,6 +88,8 @@ func (h *Handler) Routes() []Route {
 		{"POST /account/mfa/reset", h.resetOwnMFA, false},
 		{"POST /account/mfa/recovery-codes", h.renewRecoveryCodes, false},
 		{"GET /account/sessions", h.accountSessions, false},
+		{"GET /account/profile", h.profile, false},      // profile.go
+		{"POST /account/profile", h.saveProfile, false}, // profile.go
 		{"POST /account/sessions/{sid}/end", h.endOwnSession, false},
 		{"GET /admin/users/{id}/sessions", h.userSessions, false},
 		{"POST /admin/users/{id}/sessions/{sid}/end", h.endUserSession, false},
@@ -144,6 +135,11 @@ func (h *Handler) Routes() []Route {
 		{"POST /admin/settings/billing", h.saveBillingPolicy, false},
 		{"GET /static/", h.static, true},
 		{"GET /home", h.home, false},
+		// home.go: the home page's charts as CSV
+		{"GET /home/charts/hours-freed.csv", h.homeChartCSV("hours-freed"), false},
+		{"GET /home/charts/savings-passed.csv", h.homeChartCSV("savings-passed"), false},
+		{"GET /home/charts/audit-errors.csv", h.homeChartCSV("audit-errors"), false},
+		{"GET /home/charts/vendors.csv", h.homeChartCSV("vendors"), false},
 		{"GET /matters", h.matters, false},
 		{"GET /matters/{id}", h.matter, false},
 		{"GET /matters/{id}/compliance", h.compliance, false},
@@ -247,6 +243,7 @@ func (h *Handler) Routes() []Route {
 		{"POST /parties/{id}/aliases/remove", h.removeAlias, false},
 		{"POST /parties/{id}/remove", h.removeParty, false},
 		{"GET /parties/search", h.partySearch, false},
+		{"GET /search", h.search, false}, // search.go
 		{"GET /vendors/{id}/disclosures", h.disclosures, false},
 		{"POST /vendors/{id}/disclosures", h.addDisclosure, false},
 		{"POST /vendors/{id}/disclosures/import", h.importDisclosures, false},
@@ -272,6 +269,12 @@ func (h *Handler) Routes() []Route {
 		{"POST /admin/questionnaires/{id}", h.saveQuestionnaire, false},
 		{"POST /admin/questionnaires/{id}/copy", h.copyQuestionnaire, false},
 		{"POST /admin/questionnaires/{id}/publish", h.publishQuestionnaire, false},
+		{"GET /notifications", h.notifications, false},                  // notifications.go
+		{"GET /notifications/{id}/open", h.openNotification, false},     // notifications.go
+		{"POST /notifications/{id}/read", h.readNotification, false},    // notifications.go
+		{"POST /notifications/read-all", h.readAllNotifications, false}, // notifications.go
+		{"GET /account/notifications", h.notificationPrefs, false},      // notifications.go
+		{"POST /account/notifications", h.saveNotificationPrefs, false}, // notifications.go
 		{"GET /account/tokens", h.tokens, false},
 		{"POST /account/tokens", h.createToken, false},
 		{"POST /account/tokens/{id}/revoke", h.revokeToken, false},

@@ -415,11 +415,13 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 				// an invoice's downloads (invoice_export_test.go)
 			case param == "id}/consent/{cid}/evidence":
 				// a download (consent_evidence_test.go)
+			case param == "id}/open" && prefix == "/notifications":
+				// a redirect to the notification's link (notifications_test.go)
 			default:
 				t.Errorf("route %s: this test does not know which ids to try; teach it", rt.Pattern)
 			}
 		}
-		paths = append(paths, "/engagements?stage=active", "/matters?q=Calloway", "/no/such/page")
+		paths = append(paths, "/engagements?stage=active", "/matters?q=Calloway", "/search?q=Calloway", "/search?q=review&kind=documents", "/no/such/page")
 
 		// pageOf is the template a path renders when it answers 200: a
 		// collection's page is named for it ("/matters", "/admin/users"), a
@@ -439,6 +441,8 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 				return "matter-import"
 			case p == "/time": // firm_time.go: the firm's own time
 				return "firm-time"
+			case p == "/account/notifications": // notifications.go: the settings page
+				return "account-notifications"
 			case strings.HasPrefix(p, "/engagements/") && (strings.HasSuffix(p, "/documents") || strings.HasSuffix(p, "/messages")):
 				return "engagement-" + p[strings.LastIndex(p, "/")+1:]
 			case strings.HasPrefix(p, "/engagements/") && strings.HasSuffix(p, "/audits"):

@@ -282,3 +282,43 @@ setup_postgres() {
     info "using $PG_DESC"
 }
 
+
+# ---------------------------------------------------------------------------
+# axe-core (the accessibility checks of the browser tests): a pinned version
+# installed with npm into .tools/node_modules. Exports PROBITY_TEST_AXE, the
+# path of axe.min.js.
+# ---------------------------------------------------------------------------
+AXE_VERSION="4.11.0"
+AXE_DESC="none (the accessibility checks skip)"
+
+setup_axe() {
+    heading "axe-core ($AXE_VERSION)"
+    local js="${PROBITY_TEST_AXE:-}"
+    if [[ -n "$js" ]]; then
+        [[ -f "$js" ]] || die "PROBITY_TEST_AXE=$js is not a file"
+    else
+        local prefix="$REPO/.tools"
+        local pkg="$prefix/node_modules/axe-core"
+        js="$pkg/axe.min.js"
+        local have=""
+        [[ -f "$pkg/package.json" ]] && have="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$pkg/package.json" | head -n1)"
+        if [[ ! -f "$js" || "$have" != "$AXE_VERSION" ]]; then
+            if command -v npm >/dev/null 2>&1; then
+                info "installing axe-core@$AXE_VERSION into $prefix/node_modules"
+                npm install --prefix "$prefix" --no-save --no-audit --no-fund --loglevel=error \
+                    "axe-core@$AXE_VERSION" >/dev/null || warn "npm install axe-core@$AXE_VERSION failed"
+            else
+                warn "npm not found: cannot install axe-core"
+            fi
+        fi
+        if [[ ! -f "$js" ]]; then
+            is_ci && die "axe-core not available (CI=true). Install npm (Debian package 'npm') or set PROBITY_TEST_AXE."
+            warn "axe-core not available: the accessibility checks will be skipped. Install npm or set PROBITY_TEST_AXE."
+            unset PROBITY_TEST_AXE
+            return 0
+        fi
+    fi
+    export PROBITY_TEST_AXE="$js"
+    AXE_DESC="$js"
+    info "using $AXE_DESC"
+}
