@@ -198,7 +198,10 @@ func TestBrowserBilling(t *testing.T) {
 		var cur string
 		var vendorCost, inHouse, charged int64
 		sqlScan(t, s, fmt.Sprintf(`SELECT currency, vendor_cost_minor, inhouse_minor, charged_minor FROM client_invoices WHERE id = %d`, sentID), &cur, &vendorCost, &inHouse, &charged)
-		money := func(minor int64) string { return domain.Money{Minor: minor, Currency: domain.Currency(cur)}.String() }
+		// Helen reads money in her locale (the default, en-US).
+		money := func(minor int64) string {
+			return domain.DefaultLocale.FormatMoney(domain.Money{Minor: minor, Currency: domain.Currency(cur)})
+		}
 		block, err := chromedp.Run(helen.ctx, chromedp.Evaluate[map[string]string](`Object.fromEntries(Array.from(
 			document.querySelectorAll("#transparency tbody tr"), (tr) => [tr.querySelector("th").textContent.trim(), tr.querySelector("td").textContent.trim()]))`))
 		if err != nil {

@@ -468,7 +468,7 @@ const browserPageJS = `(() => {
 		h1: text("main h1"),
 		nav: Array.from(document.querySelectorAll("nav#primary-nav a"), (a) => ({label: a.textContent.trim(), href: a.getAttribute("href")})),
 		figures: document.querySelectorAll("main section[aria-labelledby=figures-h] .figures > li").length, // the firm's figures, not a client's own savings card
-		engagementLinks: Array.from(document.querySelectorAll('main table a[href^="/engagements/"]'), (a) => a.getAttribute("href")).filter((h) => /^\/engagements\/\d+$/.test(h)),
+		engagementLinks: Array.from(document.querySelectorAll('main section[aria-labelledby=eng-h] table a[href^="/engagements/"]'), (a) => a.getAttribute("href")).filter((h) => /^\/engagements\/\d+$/.test(h)),
 		vendorCells: texts('main table td[data-label="Vendor"]'),
 		matterTitles: texts('main section[aria-labelledby="mat-h"] tbody td:nth-child(2)'),
 		engagementMatters: texts('main table td[data-label="Matter"] .muted'),

@@ -188,7 +188,15 @@ const reminderPoll = time.Hour
 // reminderPoll until ctx ends; the returned func stops it and waits.
 func (m *Main) startReminders(ctx context.Context, a *app.App, log *slog.Logger) func() {
 	rctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
+	done, warmed := make(chan struct{}), make(chan struct{})
+	go func() {
+		// The administrators' home figures (home_cache.go), so that the
+		// first home page after a restart does not wait for the sums.
+		defer close(warmed)
+		if err := a.WarmHomeFigures(rctx); err != nil && rctx.Err() == nil {
+			log.Error("home figures", slog.Any("err", err))
+		}
+	}()
 	go func() {
 		defer close(done)
 		t := time.NewTicker(reminderPoll)
@@ -211,5 +219,5 @@ func (m *Main) startReminders(ctx context.Context, a *app.App, log *slog.Logger)
 			}
 		}
 	}()
-	return func() { cancel(); <-done }
+	return func() { cancel(); <-done; <-warmed }
 }

@@ -36,7 +36,8 @@ type Home struct {
 	// Savings are the savings chart cards (savings.go): firm administrators
 	// and attorneys, client contacts.
 	Savings HomeSavings
-	// SavingsAt is when the firm-wide savings cards were added up
+	// SavingsAt is when the kept figures (the firm-wide savings cards, an
+	// administrator's quality chart and vendor standings) were added up
 	// (home_cache.go).
 	SavingsAt time.Time
 	// Today is the person's day (their time zone).
@@ -114,8 +115,14 @@ func (a *App) Home(ctx context.Context, actor domain.User) (Home, error) {
 		}
 		return nil
 	})
-	if err == nil && firmSavingsView(actor) {
-		h.Savings, h.SavingsAt, err = a.cachedHomeSavings(ctx, actor, h.Today)
+	if err == nil && keptFigures(actor) {
+		var e homeFiguresEntry
+		if e, err = a.cachedHomeFigures(ctx, actor, h.Today); err == nil {
+			h.Savings, h.SavingsAt = e.cards, e.at
+			if h.Firm != nil {
+				h.Firm.Quality, h.Firm.Vendors = e.firm.quality, e.firm.vendors
+			}
+		}
 	}
 	if err == nil && Can(actor, ReviewDeliverables) {
 		h.Reviews, err = a.ReviewQueue(ctx, actor)

@@ -9,31 +9,42 @@ import (
 	"github.com/probity/probity/internal/store"
 )
 
-// The firm-wide savings cards of the home page add up every approved time
-// entry, vendor invoice line and client invoice line of the last six months
-// in the person's scope: with millions of time entries that is seconds of
-// work, too slow for the first screen of every sign-in. The cards are
-// therefore kept per person for homeFiguresFresh: a page within that time
+// The firm-wide figures of the home page — the savings cards of
+// administrators and attorneys, and an administrator's quality-by-month chart
+// and vendor standings — add up every approved time entry, invoice line and
+// completed audit of months in the person's scope: with millions of rows that
+// is seconds of work, too slow for the first screen of every sign-in. They
+// are therefore kept per person for homeFiguresFresh: a page within that time
 // shows the kept figures; a later one shows them once more while they are
-// recomputed in the background, so only a person's first view after the
-// server starts waits for the sum. The savings page itself always adds up
-// live, and the cards say when their figures were taken.
+// recomputed in the background. One computation per person runs at a time: a
+// second view while it runs waits for it instead of starting another. Serve
+// warms the administrators' figures at start (WarmHomeFigures), so the first
+// view after a restart does not wait either. The savings page itself always
+// adds up live, and the cards say when their figures were taken. The figures
+// are totals only; what a person may open is still decided on every request.
 
-// homeFiguresFresh is how long a person's savings cards are shown without
-// being recomputed.
+// homeFiguresFresh is how long a person's figures are shown without being
+// recomputed.
 const homeFiguresFresh = 5 * time.Minute
 
-// homeFigures holds each person's savings cards. Its zero value is ready.
+// homeFigures holds each person's kept figures. Its zero value is ready.
 type homeFigures struct {
-	mu         sync.Mutex
-	entries    map[int64]homeFiguresEntry
-	refreshing map[int64]bool
+	mu       sync.Mutex
+	entries  map[int64]homeFiguresEntry
+	inflight map[int64]chan struct{} // closed when the person's computation ends
 }
 
 type homeFiguresEntry struct {
 	at    time.Time
 	today domain.Date
 	cards HomeSavings
+	firm  firmFigures
+}
+
+// firmFigures are an administrator's kept quality and vendor figures.
+type firmFigures struct {
+	quality []store.QualityMonth
+	vendors []store.VendorStanding
 }
 
 // firmSavingsView reports whether the actor's home has the firm-wide
@@ -42,59 +53,115 @@ func firmSavingsView(actor domain.User) bool {
 	return Can(actor, ViewSavings) && (actor.Role == domain.RoleFirmAdmin || actor.Role == domain.RoleAttorney)
 }
 
-// cachedHomeSavings returns the actor's savings cards: kept ones while
-// fresh (and of the same day); stale ones while a refresh runs in the
-// background; computed now when there are none.
-func (a *App) cachedHomeSavings(ctx context.Context, actor domain.User, today domain.Date) (HomeSavings, time.Time, error) {
+// keptFigures reports whether the actor's home shows kept figures.
+func keptFigures(actor domain.User) bool {
+	return firmSavingsView(actor) || actor.Role == domain.RoleFirmAdmin
+}
+
+// cachedHomeFigures returns the actor's figures: kept ones while fresh (and
+// of the same day); stale ones while a refresh runs in the background;
+// computed now (or awaited, if another view is computing them) when there
+// are none.
+func (a *App) cachedHomeFigures(ctx context.Context, actor domain.User, today domain.Date) (homeFiguresEntry, error) {
 	f := &a.homeFigures
-	now := a.Now()
-	f.mu.Lock()
-	e, ok := f.entries[actor.ID]
-	if ok && e.today == today {
-		if now.Sub(e.at) >= homeFiguresFresh && !f.refreshing[actor.ID] {
-			if f.refreshing == nil {
-				f.refreshing = map[int64]bool{}
+	for {
+		f.mu.Lock()
+		e, ok := f.entries[actor.ID]
+		done, running := f.inflight[actor.ID]
+		if ok && e.today == today {
+			if a.Now().Sub(e.at) >= homeFiguresFresh && !running {
+				a.startHomeFigures(actor)
+				go a.refreshHomeFigures(context.WithoutCancel(ctx), actor)
 			}
-			f.refreshing[actor.ID] = true
-			go a.refreshHomeSavings(context.WithoutCancel(ctx), actor)
+			f.mu.Unlock()
+			return e, nil
+		}
+		if !running {
+			a.startHomeFigures(actor)
+			f.mu.Unlock()
+			return a.computeHomeFigures(ctx, actor)
 		}
 		f.mu.Unlock()
-		return e.cards, e.at, nil
-	}
-	f.mu.Unlock()
-	return a.computeHomeSavings(ctx, actor)
-}
-
-func (a *App) refreshHomeSavings(ctx context.Context, actor domain.User) {
-	if _, _, err := a.computeHomeSavings(ctx, actor); err != nil {
-		a.Log.Warn("home savings refresh", "user", actor.ID, "err", err)
-	}
-	a.homeFigures.mu.Lock()
-	delete(a.homeFigures.refreshing, actor.ID)
-	a.homeFigures.mu.Unlock()
-}
-
-// computeHomeSavings adds the cards up now and keeps them.
-func (a *App) computeHomeSavings(ctx context.Context, actor domain.User) (HomeSavings, time.Time, error) {
-	at := a.Now()
-	var cards HomeSavings
-	var today domain.Date
-	err := a.Store.Read(ctx, func(tx *store.Tx) (err error) {
-		if today, err = a.todayFor(ctx, tx, actor); err != nil {
-			return err
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return homeFiguresEntry{}, ctx.Err()
 		}
-		cards, err = a.homeSavings(ctx, tx, actor)
+	}
+}
+
+// startHomeFigures marks the actor's computation running; f.mu is held.
+func (a *App) startHomeFigures(actor domain.User) {
+	f := &a.homeFigures
+	if f.inflight == nil {
+		f.inflight = map[int64]chan struct{}{}
+	}
+	f.inflight[actor.ID] = make(chan struct{})
+}
+
+func (a *App) refreshHomeFigures(ctx context.Context, actor domain.User) {
+	if _, err := a.computeHomeFigures(ctx, actor); err != nil {
+		a.Log.Warn("home figures refresh", "user", actor.ID, "err", err)
+	}
+}
+
+// WarmHomeFigures computes the kept figures of every active firm
+// administrator, so that their first home page after the server starts
+// does not wait for the sums. Serve runs it in the background at start.
+func (a *App) WarmHomeFigures(ctx context.Context) error {
+	var admins []domain.User
+	err := a.Store.Read(ctx, func(tx *store.Tx) error {
+		users, err := tx.ListUsers(ctx, store.UserFilter{Role: domain.RoleFirmAdmin, Page: store.Page{Limit: store.MaxPageSize}})
+		for _, u := range users {
+			if !u.Disabled {
+				admins = append(admins, u)
+			}
+		}
 		return err
 	})
-	if err != nil {
-		return cards, at, err
+	for _, u := range admins {
+		if err != nil {
+			break
+		}
+		var today domain.Date
+		if err = a.Store.Read(ctx, func(tx *store.Tx) (err error) { today, err = a.todayFor(ctx, tx, u); return err }); err == nil {
+			_, err = a.cachedHomeFigures(ctx, u, today)
+		}
 	}
+	return err
+}
+
+// computeHomeFigures adds the figures up now, keeps them, and ends the
+// actor's running mark (which the caller set).
+func (a *App) computeHomeFigures(ctx context.Context, actor domain.User) (homeFiguresEntry, error) {
+	e := homeFiguresEntry{at: a.Now()}
+	err := a.Store.Read(ctx, func(tx *store.Tx) (err error) {
+		if e.today, err = a.todayFor(ctx, tx, actor); err != nil {
+			return err
+		}
+		if firmSavingsView(actor) {
+			if e.cards, err = a.homeSavings(ctx, tx, actor); err != nil {
+				return err
+			}
+		}
+		if actor.Role == domain.RoleFirmAdmin {
+			e.firm, err = a.firmFigures(ctx, tx, actor, e.today)
+		}
+		return err
+	})
 	f := &a.homeFigures
 	f.mu.Lock()
+	defer f.mu.Unlock()
+	if done, ok := f.inflight[actor.ID]; ok {
+		close(done)
+		delete(f.inflight, actor.ID)
+	}
+	if err != nil {
+		return e, err
+	}
 	if f.entries == nil {
 		f.entries = map[int64]homeFiguresEntry{}
 	}
-	f.entries[actor.ID] = homeFiguresEntry{at: at, today: today, cards: cards}
-	f.mu.Unlock()
-	return cards, at, nil
+	f.entries[actor.ID] = e
+	return e, nil
 }

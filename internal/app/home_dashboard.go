@@ -113,6 +113,42 @@ func monthsBack(today domain.Date, n int) string {
 	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -n, 0).Format("2006-01")
 }
 
+// firmFigures adds up an administrator's quality-by-month chart (the last
+// 6 months, every month present) and the vendors by approved cost over the
+// last year (the 10 highest; the error rate beside it is the score). They
+// are kept (home_cache.go): each reads every completed audit of the period.
+func (a *App) firmFigures(ctx context.Context, tx *store.Tx, actor domain.User, today domain.Date) (firmFigures, error) {
+	var ff firmFigures
+	from, to := monthsBack(today, 5), monthsBack(today, 0)
+	quality, err := tx.QualityByMonth(ctx, ScopeFor(actor), from, to)
+	if err != nil {
+		return ff, err
+	}
+	for i := 5; i >= 0; i-- {
+		m := store.QualityMonth{Month: monthsBack(today, i)}
+		if k := slices.IndexFunc(quality, func(q store.QualityMonth) bool { return q.Month == m.Month }); k >= 0 {
+			m = quality[k]
+		}
+		ff.quality = append(ff.quality, m)
+	}
+	if ff.vendors, err = tx.VendorStandings(ctx, domain.DateOf(today.Time().AddDate(-1, 0, 0))); err != nil {
+		return ff, err
+	}
+	slices.SortStableFunc(ff.vendors, func(x, y store.VendorStanding) int {
+		if x.CostMinor != y.CostMinor {
+			if x.CostMinor > y.CostMinor {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
+	if len(ff.vendors) > 10 {
+		ff.vendors = ff.vendors[:10]
+	}
+	return ff, nil
+}
+
 // dashboard fills the role's part of h inside the home's read transaction.
 func (a *App) dashboard(ctx context.Context, tx *store.Tx, actor domain.User, h *Home) error {
 	s := ScopeFor(actor)
@@ -151,34 +187,6 @@ func (a *App) dashboard(ctx context.Context, tx *store.Tx, actor domain.User, h 
 			return err
 		}
 		fh := &FirmHome{Since: domain.DateOf(today.Time().AddDate(-1, 0, 0)), Currency: firm.Currency}
-		from, to := monthsBack(today, 5), monthsBack(today, 0)
-		quality, err := tx.QualityByMonth(ctx, s, from, to)
-		if err != nil {
-			return err
-		}
-		for i := 5; i >= 0; i-- {
-			m := store.QualityMonth{Month: monthsBack(today, i)}
-			if k := slices.IndexFunc(quality, func(q store.QualityMonth) bool { return q.Month == m.Month }); k >= 0 {
-				m = quality[k]
-			}
-			fh.Quality = append(fh.Quality, m)
-		}
-		if fh.Vendors, err = tx.VendorStandings(ctx, fh.Since); err != nil {
-			return err
-		}
-		// Highest cost first; the error rate beside it is the score.
-		slices.SortStableFunc(fh.Vendors, func(x, y store.VendorStanding) int {
-			if x.CostMinor != y.CostMinor {
-				if x.CostMinor > y.CostMinor {
-					return -1
-				}
-				return 1
-			}
-			return 0
-		})
-		if len(fh.Vendors) > 10 {
-			fh.Vendors = fh.Vendors[:10]
-		}
 		if fh.Overrides.Items, fh.Overrides.Total, err = tx.PolicyOverrides(ctx, s, dashLimit); err != nil {
 			return err
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -273,6 +275,54 @@ func TestHomeSavingsKept(t *testing.T) {
 		client := dashUser(t, a, people.ClientContact)
 		if h, err := a.Home(ctx, client); err != nil || !h.SavingsAt.IsZero() || h.Savings.Year == nil {
 			t.Errorf("client: at %v, year %v, %v", h.SavingsAt, h.Savings.Year != nil, err)
+		}
+	})
+}
+
+// TestHomeFiguresWarmedAndShared: serve's warming keeps the administrators'
+// figures (savings cards, quality chart, vendor standings), so their first
+// home page shows them without adding up again; views that arrive while a
+// person's figures are being added up wait for that one computation rather
+// than starting their own.
+func TestHomeFiguresWarmedAndShared(t *testing.T) {
+	testenv.ForEachEngine(t, func(t *testing.T, e testenv.Engine) {
+		a, people := dashApp(t, e)
+		ctx := context.Background()
+		var tick atomic.Int64
+		start := a.Now()
+		// Every reading of the clock is a microsecond later, so two
+		// computations can never report the same instant.
+		a.Now = func() time.Time { return start.Add(time.Duration(tick.Add(1)) * time.Microsecond) }
+		if err := a.WarmHomeFigures(ctx); err != nil {
+			t.Fatal(err)
+		}
+		warmedBy := tick.Load()
+		admin := dashUser(t, a, people.Admin)
+		h, err := a.Home(ctx, admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.SavingsAt.IsZero() || h.SavingsAt.After(start.Add(time.Duration(warmedBy)*time.Microsecond)) {
+			t.Errorf("admin's first home added up at %v; want the figures kept by the warming (by %v)", h.SavingsAt, start.Add(time.Duration(warmedBy)*time.Microsecond))
+		}
+		if h.Firm == nil || len(h.Firm.Quality) != 6 || h.Savings.Weeks == nil {
+			t.Fatalf("admin's kept figures missing: firm %v, weeks %v", h.Firm != nil, h.Savings.Weeks != nil)
+		}
+		att := dashUser(t, a, people.Attorney)
+		var wg sync.WaitGroup
+		ats := make([]time.Time, 4)
+		errs := make([]error, 4)
+		for i := range ats {
+			wg.Go(func() {
+				h, err := a.Home(ctx, att)
+				ats[i], errs[i] = h.SavingsAt, err
+			})
+		}
+		wg.Wait()
+		for i := range ats {
+			if errs[i] != nil || !ats[i].Equal(ats[0]) {
+				t.Errorf("view %d: figures of %v, %v; want every view to show the one computation's (%v)", i, ats[i], errs[i], ats[0])
+			}
 		}
 	})
 }

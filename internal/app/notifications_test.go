@@ -25,16 +25,6 @@ func (f *delivFixture) notes(tb testing.TB, who string) []domain.Notification {
 	return p.Items
 }
 
-// kinds counts a person's notifications by kind.
-func (f *delivFixture) kinds(tb testing.TB, who string) map[domain.NotificationKind]int {
-	tb.Helper()
-	out := map[domain.NotificationKind]int{}
-	for _, n := range f.notes(tb, who) {
-		out[n.Kind]++
-	}
-	return out
-}
-
 // outboxTo lists the subjects and bodies of every email to addr.
 func (f *delivFixture) outboxTo(tb testing.TB, addr string) []string {
 	tb.Helper()
@@ -76,6 +66,14 @@ func TestNotificationsReachTheRightPeople(t *testing.T) {
 			before[email] = len(f.notes(t, email))
 		}
 		fresh := func(who string) []domain.Notification { return f.notes(t, who)[:len(f.notes(t, who))-before[who]] }
+		// freshKinds counts the notifications the test's events made, by kind.
+		freshKinds := func(who string) map[domain.NotificationKind]int {
+			out := map[domain.NotificationKind]int{}
+			for _, n := range fresh(who) {
+				out[n.Kind]++
+			}
+			return out
+		}
 
 		// Review requested → the supervising attorney only.
 		d := f.submit(t, dvRohan, "Privilege calls, batch 7")
@@ -109,12 +107,12 @@ func TestNotificationsReachTheRightPeople(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, u := range team {
-			k := f.kinds(t, u.Email)
+			k := freshKinds(u.Email)
 			if k[domain.NotifyChangesRequested] != 1 || k[domain.NotifyApproved] != 2 {
 				t.Errorf("vendor %s (%s): %v, want one changes requested and two approved/released", u.Name, u.Role, k)
 			}
 		}
-		if k := f.kinds(t, emHelen); k[domain.NotifyApproved] != 1 || k[domain.NotifyChangesRequested] != 0 {
+		if k := freshKinds(emHelen); k[domain.NotifyApproved] != 1 || k[domain.NotifyChangesRequested] != 0 {
 			t.Errorf("the client contact: %v, want only the release", k)
 		}
 		for _, who := range []string{emPriya, emDaniel, emSam} {
@@ -133,11 +131,11 @@ func TestNotificationsReachTheRightPeople(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, u := range team {
-			if k := f.kinds(t, u.Email); k[domain.NotifyBriefingUpdated] != 1 {
+			if k := freshKinds(u.Email); k[domain.NotifyBriefingUpdated] != 1 {
 				t.Errorf("vendor %s after a new briefing: %v", u.Name, k)
 			}
 		}
-		if k := f.kinds(t, emHelen); k[domain.NotifyBriefingUpdated] != 0 {
+		if k := freshKinds(emHelen); k[domain.NotifyBriefingUpdated] != 0 {
 			t.Errorf("the client was told of the vendor's briefing: %v", k)
 		}
 
@@ -153,17 +151,17 @@ func TestNotificationsReachTheRightPeople(t *testing.T) {
 		if _, err := f.a.IssueDisclosure(f.ctx, marcus, f.eid); err != nil {
 			t.Fatal(err)
 		}
-		if k := f.kinds(t, emHelen); k[domain.NotifyConsentRequested] != 1 {
+		if k := freshKinds(emHelen); k[domain.NotifyConsentRequested] != 1 {
 			t.Fatalf("the client contact after the disclosure: %v", k)
 		}
 		if _, err := f.a.AnswerConsent(f.ctx, helen, f.eid, app.ConsentAnswer{Give: true, TypedName: helen.Name}); err != nil {
 			t.Fatal(err)
 		}
-		if k := f.kinds(t, emMarcus); k[domain.NotifyConsentGiven] != 1 {
+		if k := freshKinds(emMarcus); k[domain.NotifyConsentGiven] != 1 {
 			t.Errorf("the supervising attorney after the client consented: %v", k)
 		}
 		for _, u := range team {
-			k := f.kinds(t, u.Email)
+			k := freshKinds(u.Email)
 			if k[domain.NotifyConsentRequested]+k[domain.NotifyConsentGiven] != 0 {
 				t.Errorf("vendor %s was told of the client's consent: %v", u.Name, k)
 			}

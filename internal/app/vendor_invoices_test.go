@@ -159,9 +159,16 @@ func TestSubmitVendorInvoice(t *testing.T) {
 		if n := f.viRows(t); n[0] != before[0]+1 || n[1] != before[1]+6 || n[3] != before[3]+1 {
 			t.Errorf("rows %v → %v: want one invoice, six lines, one audit event", before, n)
 		}
-		var mails int
-		if err := f.a.Store.DB().QueryRow(`SELECT COUNT(*) FROM outbox WHERE subject LIKE '%LX-2026-031%'`).Scan(&mails); err != nil || mails != 1 {
-			t.Errorf("mail to the supervising attorney: %d %v", mails, err)
+		// A flagged invoice: the supervising attorney and the firm's staff
+		// are told, nobody else.
+		var attorneys, staff, others int
+		if err := f.a.Store.DB().QueryRow(`SELECT
+				COALESCE(SUM(CASE WHEN u.role = 'attorney' THEN 1 ELSE 0 END), 0),
+				COALESCE(SUM(CASE WHEN u.role = 'staff' THEN 1 ELSE 0 END), 0),
+				COALESCE(SUM(CASE WHEN u.role NOT IN ('attorney', 'staff') THEN 1 ELSE 0 END), 0)
+			FROM outbox o JOIN users u ON u.email = o.to_addr WHERE o.subject LIKE '%LX-2026-031%'`).Scan(&attorneys, &staff, &others); err != nil ||
+			attorneys != 1 || staff == 0 || others != 0 {
+			t.Errorf("mail of the flagged invoice: %d attorneys, %d staff, %d others (%v); want the supervising attorney and the staff", attorneys, staff, others, err)
 		}
 
 		// A second invoice bills the rest of the item's documents: the

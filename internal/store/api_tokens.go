@@ -51,7 +51,7 @@ func (tx *Tx) APITokenByHash(ctx context.Context, tokenHash string) (domain.APIT
 	var created int64
 	t, err := scanAPIToken(tx.queryRow(ctx, `SELECT `+apiTokenCols+`, `+prefixed("u.", userCols)+`
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, tokenHash),
-		&u.ID, &u.Email, &u.Name, &u.Role, &u.VendorID, &u.ClientID, &u.Title, &u.TimeZone, &u.Disabled, &created)
+		userDest(&u, &created)...)
 	u.CreatedAt = fromUS(created)
 	return t, u, one(err, "API token")
 }

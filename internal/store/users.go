@@ -14,9 +14,15 @@ const userCols = `id, email, name, role, COALESCE(vendor_id, 0), COALESCE(client
 func scanUser(r interface{ Scan(...any) error }, extra ...any) (domain.User, error) {
 	var u domain.User
 	var created int64
-	err := r.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Role, &u.VendorID, &u.ClientID, &u.Title, &u.TimeZone, &u.Locale, &u.Disabled, &created}, extra...)...)
+	err := r.Scan(append(userDest(&u, &created), extra...)...)
 	u.CreatedAt = fromUS(created)
 	return u, err
+}
+
+// userDest is where userCols scan to: u's fields, and created for the
+// creation time (microseconds) the caller converts.
+func userDest(u *domain.User, created *int64) []any {
+	return []any{&u.ID, &u.Email, &u.Name, &u.Role, &u.VendorID, &u.ClientID, &u.Title, &u.TimeZone, &u.Locale, &u.Disabled, created}
 }
 
 // CreateUser stores a validated user with its password hash ("" for none yet).
