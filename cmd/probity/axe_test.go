@@ -51,6 +51,15 @@ var axeStartPages = []string{
 	"/admin/outbox",
 }
 
+// axeDocsScreenshots are the pages of the walk the README shows: with
+// PROBITY_UPDATE_SCREENSHOTS=1 they are saved in docs/screenshots under
+// these names ("role path").
+var axeDocsScreenshots = map[string]string{
+	"attorney /notifications":     "notifications.png",
+	"attorney /search?q=Calloway": "search.png",
+	"attorney /account/profile":   "profile.png",
+}
+
 // axeDetailPages are the kinds of detail page the walk opens: the first link
 // on any visited page whose path matches one is visited, once per kind and
 // role. Add a pattern here to cover a new kind of page.
@@ -128,6 +137,9 @@ func TestBrowserAccessibility(t *testing.T) {
 	e := testenv.Engines(t)[0]
 	r := startServer(t, e, "--demo")
 	shots := screenshotDirs{artifacts: testenv.ArtifactDir(t), prefix: "axe"}
+	if os.Getenv("PROBITY_UPDATE_SCREENSHOTS") == "1" {
+		shots.docs = docsScreenshotDir(t)
+	}
 	total := 0
 	for _, name := range axeAccounts {
 		acc := accounts[name]
@@ -204,8 +216,8 @@ func checkAccessibility(t *testing.T, tb *browserTab, shots screenshotDirs, role
 		for _, v := range violations {
 			t.Errorf("%s %s: %s (%s) %s: %s", role, p, v.ID, v.Impact, v.Help, strings.Join(v.Targets, " | "))
 		}
-		if len(violations) > 0 {
-			shots.save(t, tb, fmt.Sprintf("%s-%s.png", role, strings.NewReplacer("/", "_", "?", "_").Replace(strings.TrimPrefix(p, "/"))), "")
+		if docs := axeDocsScreenshots[role+" "+p]; len(violations) > 0 || docs != "" {
+			shots.save(t, tb, fmt.Sprintf("%s-%s.png", role, strings.NewReplacer("/", "_", "?", "_").Replace(strings.TrimPrefix(p, "/"))), docs)
 		}
 		links, err := chromedp.Run(tb.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("main a[href^='/'], header a[href^='/']"), (a) => a.getAttribute("href").split("#")[0].split("?")[0])`))
 		if err != nil {
