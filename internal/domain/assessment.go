@@ -208,8 +208,8 @@ func (c *Control) Validate() error {
 		}
 		seen := map[string]bool{}
 		for _, o := range c.Options {
-			if strings.ContainsAny(o, "|\r\n") || utf8.RuneCountInString(o) > 120 {
-				return Invalid("options", "%s: option %q must be at most 120 characters, without | or line breaks", c.Key, o)
+			if strings.ContainsAny(o, "|\r\n") || utf8.RuneCountInString(o) > 120 || !utf8.ValidString(o) {
+				return Invalid("options", "%s: option %q must be UTF-8 text of at most 120 characters, without | or line breaks", c.Key, o)
 			}
 			if seen[strings.ToLower(o)] {
 				return Invalid("options", "%s: option %q is listed twice", c.Key, o)
@@ -273,7 +273,9 @@ func (c Control) ParseAnswer(raw string) (string, error) {
 		return strconv.FormatFloat(v, 'f', -1, 64), nil
 	case AnswerChoice:
 		for _, o := range c.Options {
-			if strings.EqualFold(o, s) {
+			// EqualFold reads any invalid byte as U+FFFD: "\xad" would
+			// match an option "\xe2" without the checks.
+			if utf8.ValidString(s) && utf8.ValidString(o) && strings.EqualFold(o, s) {
 				return o, nil
 			}
 		}

@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 )
@@ -24,28 +23,4 @@ func TestParseImportCSVLines(t *testing.T) {
 		problems[1].Line != 7 || !strings.Contains(problems[1].Message, "2 fields") {
 		t.Errorf("problems = %+v", problems)
 	}
-}
-
-// FuzzParseImportCSV: any input is parsed without panic, and every row and
-// problem names a line of the file.
-func FuzzParseImportCSV(f *testing.F) {
-	f.Add([]byte("number,client_number,title,responsible_attorney_email\n1,C,T,a@b\n"))
-	f.Add([]byte("number,title\n\"unterminated\n"))
-	f.Add([]byte("\xef\xbb\xbfmatter_number,name,role\nx,\"a\"\"b\",adverse\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, kind := range []ImportKind{ImportMatters, ImportParties} {
-			rows, problems := ParseImportCSV(kind, data)
-			lines := bytes.Count(data, []byte("\n")) + 1
-			for _, r := range rows {
-				if r.Line < 2 || r.Line > lines {
-					t.Fatalf("row on line %d of %d", r.Line, lines)
-				}
-			}
-			for _, p := range problems {
-				if p.Line < 0 || p.Line > lines {
-					t.Fatalf("problem on line %d of %d: %+v", p.Line, lines, p)
-				}
-			}
-		}
-	})
 }

@@ -90,6 +90,11 @@ func Generate(ctx context.Context, s *store.Store, size Size, progress Progress)
 		if !empty {
 			return domain.Errorf(domain.EConflict, "the database already holds people: generate into a new database")
 		}
+		// The first write marks the database: a run stopped part-way
+		// (Ctrl-C, a crash) leaves "partial" behind, which State reports.
+		if err := tx.SetSetting(ctx, StateSetting, StatePartial+" "+size.Name, g.now); err != nil {
+			return err
+		}
 		return g.organisations(ctx, tx)
 	})
 	if err != nil {
@@ -108,8 +113,35 @@ func Generate(ctx context.Context, s *store.Store, size Size, progress Progress)
 	if err := g.auditTrail(ctx, s); err != nil {
 		return People{}, err
 	}
+	if err := s.Write(ctx, func(tx *store.Tx) error {
+		return tx.SetSetting(ctx, StateSetting, StateComplete+" "+size.Name, g.now)
+	}); err != nil {
+		return People{}, err
+	}
 	progress(g.total, g.total, "done")
 	return g.people, nil
+}
+
+// The settings row a generator keeps its state in, and its values' first
+// words: Generate writes StatePartial in its first transaction, with the
+// first rows, and StateComplete in its last, so a database a stopped run
+// left half-written is recognisable (State).
+const (
+	StateSetting  = "seed"
+	StatePartial  = "partial"
+	StateComplete = "complete"
+)
+
+// State reports what a generator left in s: "" when it never wrote there,
+// else StatePartial or StateComplete followed by the size's name.
+func State(ctx context.Context, s *store.Store) (string, error) {
+	var v string
+	err := s.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		v, _, err = tx.Setting(ctx, StateSetting)
+		return err
+	})
+	return v, err
 }
 
 func (z Size) validate() error {

@@ -96,6 +96,10 @@ func TestGenerateSmall(t *testing.T) {
 				t.Errorf("people %+v: a role without a person", people)
 			}
 		}
+		// The run marked the database complete (partial while it ran).
+		if st, err := seed.State(ctx, s); err != nil || st != seed.StateComplete+" small" {
+			t.Errorf("state %q, %v", st, err)
+		}
 		// Again into the same database: refused, nothing added.
 		_, err = seed.Generate(ctx, s, size, nil)
 		var de *domain.Error
