@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/probity/probity/internal/domain"
 )
@@ -11,11 +10,6 @@ import (
 // Bulk writes for data generators (internal/seed): whole tables' worth of
 // rows in multi-row INSERTs inside the caller's transaction. Use cases never
 // call these; they write through the typed methods.
-
-// seedParams is how many parameters one multi-row INSERT carries: SQLite
-// looks numbered parameters up by name, in time growing with their count,
-// so long statements cost more per row than short ones.
-const seedParams = 500
 
 // SeedEmpty reports whether the database holds no people yet, the only
 // state a generator may write into (its ids are predicted from there).
@@ -27,34 +21,16 @@ func (tx *Tx) SeedEmpty(ctx context.Context) (bool, error) {
 	return n == 0, nil
 }
 
-// SeedRows inserts rows (each len(cols) values) into table.
+// SeedRows inserts rows (each len(cols) values) into table, through the
+// same multi-row INSERTs as the audit batches (bulkInsert).
 func (tx *Tx) SeedRows(ctx context.Context, table string, cols []string, rows [][]any) error {
-	per := max(1, seedParams/len(cols))
-	for start := 0; start < len(rows); start += per {
-		chunk := rows[start:min(start+per, len(rows))]
-		var b strings.Builder
-		fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", table, strings.Join(cols, ", "))
-		args := make([]any, 0, len(chunk)*len(cols))
-		for i, r := range chunk {
-			if len(r) != len(cols) {
-				return fmt.Errorf("seed %s: row has %d values for %d columns", table, len(r), len(cols))
-			}
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteByte('(')
-			for j := range cols {
-				if j > 0 {
-					b.WriteString(", ")
-				}
-				fmt.Fprintf(&b, "$%d", len(args)+j+1)
-			}
-			b.WriteByte(')')
-			args = append(args, r...)
+	for _, r := range rows {
+		if len(r) != len(cols) {
+			return fmt.Errorf("seed %s: row has %d values for %d columns", table, len(r), len(cols))
 		}
-		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("seed %s: %w", table, translate(tx.d, err))
-		}
+	}
+	if err := tx.bulkInsert(ctx, table, cols, rows); err != nil {
+		return fmt.Errorf("seed %s: %w", table, err)
 	}
 	return nil
 }
