@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/metrics"
 	"sync"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"github.com/probity/probity/internal/domain"
 	"github.com/probity/probity/internal/store"
 	"github.com/probity/probity/internal/store/sqlite"
+	"github.com/probity/probity/internal/testenv"
 )
 
 // Billing benchmarks on SQLite (issue 8 part 4), each beside a reference
@@ -187,39 +186,13 @@ func (bb *billingBench) scanLines(tb testing.TB, invoiceID int64) int {
 	return n
 }
 
-// peakHeap samples the live heap every 2 ms until stopped.
-type peakHeap struct {
-	stop chan struct{}
-	wg   sync.WaitGroup
-	peak uint64
-}
+// peakHeap is the shared sampler with this file's lines/s metric.
+type peakHeap struct{ *testenv.PeakHeap }
 
-func startPeakHeap() *peakHeap {
-	runtime.GC()
-	h := &peakHeap{stop: make(chan struct{})}
-	h.wg.Add(1)
-	go func() {
-		defer h.wg.Done()
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		t := time.NewTicker(2 * time.Millisecond)
-		defer t.Stop()
-		for {
-			metrics.Read(s)
-			h.peak = max(h.peak, s[0].Value.Uint64())
-			select {
-			case <-h.stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return h
-}
+func startPeakHeap() peakHeap { return peakHeap{testenv.StartPeakHeap()} }
 
-func (h *peakHeap) report(b *testing.B, lines int) {
-	close(h.stop)
-	h.wg.Wait()
-	b.ReportMetric(float64(h.peak)/(1<<20), "peak-heap-MB")
+func (h peakHeap) report(b *testing.B, lines int) {
+	b.ReportMetric(h.StopMB(), "peak-heap-MB")
 	if e := b.Elapsed(); e > 0 {
 		b.ReportMetric(float64(lines)*float64(b.N)/e.Seconds(), "lines/s")
 	}

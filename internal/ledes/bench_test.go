@@ -9,21 +9,18 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/metrics"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/probity/probity/internal/domain"
+	"github.com/probity/probity/internal/testenv"
 )
 
 const (
 	benchInvoices      = 100
 	benchLinesPerInv   = 10_000
 	benchLines         = benchInvoices * benchLinesPerInv // 1,000,000
-	benchSamplePeriod  = 2 * time.Millisecond
-	heapObjectsMetric  = "/memory/classes/heap/objects:bytes"
-	benchFeeUnitsCents = 125 // 1.25 hours
+	benchFeeUnitsCents = 125                              // 1.25 hours
 )
 
 // benchInvoice is invoice k of the benchmark file: benchLinesPerInv lines
@@ -72,42 +69,16 @@ type countingWriter struct{ n int64 }
 
 func (c *countingWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
 
-// heapSampler records the largest live heap (bytes of heap objects, read
-// from runtime/metrics every 2 ms) while a benchmark runs.
-type heapSampler struct {
-	stop chan struct{}
-	wg   sync.WaitGroup
-	peak uint64
-}
+// heapSampler is the shared peak-heap sampler with this file's alloc-MB/op.
+type heapSampler struct{ *testenv.PeakHeap }
 
-func startHeapSampler() *heapSampler {
-	runtime.GC()
-	h := &heapSampler{stop: make(chan struct{})}
-	h.wg.Add(1)
-	go func() {
-		defer h.wg.Done()
-		s := []metrics.Sample{{Name: heapObjectsMetric}}
-		t := time.NewTicker(benchSamplePeriod)
-		defer t.Stop()
-		for {
-			metrics.Read(s)
-			h.peak = max(h.peak, s[0].Value.Uint64())
-			select {
-			case <-h.stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return h
-}
+func startHeapSampler() heapSampler { return heapSampler{testenv.StartPeakHeap()} }
 
-func (h *heapSampler) report(b *testing.B, before runtime.MemStats) {
-	close(h.stop)
-	h.wg.Wait()
+func (h heapSampler) report(b *testing.B, before runtime.MemStats) {
+	peak := h.StopMB()
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
-	b.ReportMetric(float64(h.peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(peak, "peak-heap-MB")
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "alloc-MB/op")
 }
 

@@ -97,17 +97,15 @@ func (p homePage) HoursThisMonth() string {
 	return domain.FormatUnits(last.HoursFreed())
 }
 
-// FirmMoney writes an amount in the firm's currency.
-func (p homePage) FirmMoney(minor int64) string {
-	if p.Firm == nil {
-		return ""
-	}
-	return domain.Money{Minor: minor, Currency: p.Firm.Currency}.String()
+// FirmMoney is an amount in the firm's currency, for the page's money
+// func (the viewer's locale).
+func (p homePage) FirmMoney(minor int64) domain.Money {
+	return domain.Money{Minor: minor, Currency: p.Firm.Currency}
 }
 
-// Amount writes an amount of minor units in a currency.
-func (p homePage) Amount(minor int64, c domain.Currency) string {
-	return domain.Money{Minor: minor, Currency: c}.String()
+// Amount is an amount of minor units in a currency.
+func (p homePage) Amount(minor int64, c domain.Currency) domain.Money {
+	return domain.Money{Minor: minor, Currency: c}
 }
 
 // Rate writes errors in items sampled as a percentage ("—" when none were sampled).
