@@ -61,6 +61,8 @@ type Config struct {
 	S3AccessKey     string
 	S3SecretKey     string
 	MaxDocumentSize string
+	// MetricsAddr is where a separate listener serves /metrics (empty: none).
+	MetricsAddr string
 
 	sources map[string]string
 }
@@ -98,6 +100,7 @@ var settings = []setting{
 	{"s3-secret-key", "PROBITY_S3_SECRET_KEY", "", "secret key of the S3-compatible store (better: PROBITY_S3_SECRET_KEY_FILE)", true, func(c *Config) *string { return &c.S3SecretKey }},
 	{"max-document-size", "PROBITY_MAX_DOCUMENT_SIZE", "2GiB", "largest matter document or message attachment accepted: bytes, or with KiB, MiB or GiB", false, func(c *Config) *string { return &c.MaxDocumentSize }},
 	{"smtp-insecure", "PROBITY_SMTP_INSECURE", "false", "allow plaintext SMTP, without credentials, to a mail server on this machine (tests and development only)", false, func(c *Config) *string { return &c.SMTPInsecure }},
+	{"metrics-addr", "PROBITY_METRICS_ADDR", "", "address of a separate listener serving /metrics (Prometheus text: request counts, latency, Go runtime) for a monitoring network, e.g. 127.0.0.1:9090; empty: none. Never expose it publicly", false, func(c *Config) *string { return &c.MetricsAddr }},
 }
 
 // flags registers the global settings on fs; call resolve after parsing.

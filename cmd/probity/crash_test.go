@@ -84,6 +84,7 @@ func TestCrashSafetyUnderSIGKILL(t *testing.T) {
 		p.kill(t) // the final checks look at the state a last crash left behind
 		h.checkDatabase(t)
 		h.checkAudit(t)
+		h.checkSweep(t) // blobs_test.go: the orphans the kills left are swept; every document still verifies
 		l := h.ledger
 		t.Logf("%s: %d kills (%d mid-upload), %d writes attempted, %d acknowledged (%d matters, %d documents), %d unacknowledged writes found committed, %d documents downloaded and hashed, %d integrity checks (%d PostgreSQL foreign keys each); %s",
 			e.Name, kills, l.midUpload, l.attempts, len(l.matters)+len(l.docs), len(l.matters), len(l.docs), l.committedUnacked, l.downloaded, l.integrityChecks, l.foreignKeys, time.Since(start).Round(time.Millisecond))

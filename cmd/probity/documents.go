@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/probity/probity/internal/app"
 	"github.com/probity/probity/internal/blob"
 )
 
@@ -178,46 +177,4 @@ func checkDocuments(c *Config) error {
 		}
 	}
 	return nil
-}
-
-// reminderPoll is how often serve looks for approvals nearing their end.
-const reminderPoll = time.Hour
-
-// startReminders sends approval-lapse reminders and creates the quality
-// audits that came due (app.ScheduleAudits) at start and every
-// reminderPoll until ctx ends; the returned func stops it and waits.
-func (m *Main) startReminders(ctx context.Context, a *app.App, log *slog.Logger) func() {
-	rctx, cancel := context.WithCancel(ctx)
-	done, warmed := make(chan struct{}), make(chan struct{})
-	go func() {
-		// The administrators' home figures (home_cache.go), so that the
-		// first home page after a restart does not wait for the sums.
-		defer close(warmed)
-		if err := a.WarmHomeFigures(rctx); err != nil && rctx.Err() == nil {
-			log.Error("home figures", slog.Any("err", err))
-		}
-	}()
-	go func() {
-		defer close(done)
-		t := time.NewTicker(reminderPoll)
-		defer t.Stop()
-		for {
-			if n, err := a.SendApprovalReminders(rctx); err != nil && rctx.Err() == nil {
-				log.Error("approval reminders", slog.Any("err", err))
-			} else if n > 0 {
-				log.Info("approval reminders queued", slog.Int("emails", n))
-			}
-			if n, err := a.ScheduleAudits(rctx); err != nil && rctx.Err() == nil {
-				log.Error("quality audit schedule", slog.Any("err", err))
-			} else if n > 0 {
-				log.Info("quality audits came due", slog.Int("audits", n))
-			}
-			select {
-			case <-rctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() { cancel(); <-done; <-warmed }
 }

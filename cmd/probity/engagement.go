@@ -5,10 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/probity/probity/internal/app"
 	"github.com/probity/probity/internal/domain"
@@ -31,23 +29,6 @@ screens, through the same rules as the web UI and the API. Services:
   document_review, legal_research, drafting, contract_management,
   ediscovery, billing_support, document_management
 `
-
-// pauseCheckEvery is how often serve pauses the engagements of vendors whose
-// approval lapsed (it also runs at start).
-const pauseCheckEvery = time.Hour
-
-// startPauseCheck runs the lapsed-vendor check until ctx ends; the returned
-// func stops it and waits.
-func (m *Main) startPauseCheck(ctx context.Context, a *app.App, log *slog.Logger) func() {
-	pctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		a.RunPauseCheck(pctx, pauseCheckEvery)
-	}()
-	log.Debug("pausing engagements of lapsed vendors", slog.Duration("every", pauseCheckEvery))
-	return func() { cancel(); <-done }
-}
 
 func (m *Main) engagement(ctx context.Context, args []string) error {
 	if len(args) > 0 && closingSubs[args[0]] != "" { // closing.go

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -221,16 +223,17 @@ func (m *Main) keysVerify(ctx context.Context, args []string) error {
 		return interrupted(ctx, err, fmt.Sprintf("verification stopped after %d documents (%d failed so far); it changes nothing, run it again to check them all", n, len(failed)))
 	}
 	if len(failed) > 0 {
-		ids := make([]int64, 0, len(failed))
-		for id := range failed {
-			ids = append(ids, id)
-		}
-		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-		for _, id := range ids {
-			fmt.Fprintf(m.Stdout, "document %d: %v\n", id, failed[id])
-		}
+		m.printFailedDocuments(failed)
 		return fmt.Errorf("%d of %d documents failed", len(failed), n)
 	}
 	fmt.Fprintf(m.Stdout, "All %d stored documents open and verify with the configured keys.\n", n)
 	return nil
+}
+
+// printFailedDocuments lists the documents that did not open or verify, by
+// id, with why.
+func (m *Main) printFailedDocuments(failed map[int64]error) {
+	for _, id := range slices.Sorted(maps.Keys(failed)) {
+		fmt.Fprintf(m.Stdout, "document %d: %v\n", id, failed[id])
+	}
 }

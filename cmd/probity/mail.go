@@ -18,10 +18,11 @@ import (
 // by each change that queues mail; it picks up retries and other servers' mail.
 const mailPoll = 5 * time.Second
 
-// startMail points links in email at the public URL (else the listen
-// address) and, when an SMTP server is configured, starts delivering the
-// outbox until ctx ends. The returned func stops the sender and waits for it.
-func (m *Main) startMail(ctx context.Context, a *app.App, c *Config, listen string, log *slog.Logger) (func(), error) {
+// mailer points links in email at the public URL (else the listen
+// address) and, when an SMTP server is configured, returns the delivery of
+// the outbox: it runs until its ctx ends, only on the server holding the jobs
+// lease (serve.go). Without an SMTP server it returns nil.
+func (m *Main) mailer(a *app.App, c *Config, listen string, log *slog.Logger) (func(context.Context), error) {
 	s, err := smtpSender(c)
 	if err != nil {
 		return nil, err
@@ -34,16 +35,10 @@ func (m *Main) startMail(ctx context.Context, a *app.App, c *Config, listen stri
 	}
 	if s == nil {
 		log.Info("mail: no --smtp-url, so email stays in the development outbox (see /admin/outbox) and each message is logged with its link")
-		return func() {}, nil
+		return nil, nil
 	}
-	log.Info("mail: delivering the outbox", slog.String("server", s.Describe()), slog.String("from", s.From()))
-	mctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		a.RunMailer(mctx, s, mailPoll)
-	}()
-	return func() { cancel(); <-done }, nil
+	log.Info("mail: the server holding the jobs lease delivers the outbox", slog.String("server", s.Describe()), slog.String("from", s.From()))
+	return func(ctx context.Context) { a.RunMailer(ctx, s, mailPoll) }, nil
 }
 
 // boolSettings are the settings given as bare flags (--smtp-insecure); their

@@ -63,6 +63,7 @@ func commands() []command {
 		{"demo", "load the demo firm into an empty database and print its sign-in accounts", (*Main).demo},
 		{"seed", "generate a realistic firm's data set into an empty database, with a progress bar (seed --size small|large)", (*Main).seed},
 		{"backup", "a consistent online backup of a SQLite installation: database, encrypted documents and their wrapped keys, never the key-encryption key (backup --out FILE)", (*Main).backup},
+		{"export", "a portable archive of one matter for a client who leaves: matter.json, the decrypted documents, SHA-256 sums (export --matter NUMBER --out FILE --as EMAIL)", (*Main).export},
 		{"restore", "restore a backup into an empty data directory, checking every file's SHA-256 first, then verify the audit trail (restore FILE --data DIR)", (*Main).restore},
 		{"config", "print the effective configuration, secrets masked", (*Main).config},
 		{"user", "create users, set passwords, reset second factors (user create | passwd | reset-mfa)", (*Main).user},
@@ -88,10 +89,12 @@ func commands() []command {
 		{"rate", "rates: the firm's timekeepers with LEDES ids, classifications and dated rates; engagements' vendor rate cards (rate timekeeper set | list, rate card show | add)", (*Main).rate},
 		{"time", "vendor time entries: record, list, submit, approve or return (time add | list | submit | approve | return)", (*Main).timeEntry},
 		{"deadline", "the engagement's deadlines: set, list, mark done (deadline add | list | done)", (*Main).deadline},
+		{"blobs", "housekeeping of the document store: remove stored files no document names and leftovers of interrupted uploads (blobs sweep [--older-than 24h] [--dry-run])", (*Main).blobs},
 		{"keys", "the key-encryption key of stored documents: status, generate a key, rotate (rewrap every document's key), verify every document (keys status | generate | rotate | verify)", (*Main).keys},
 		{"ledes", "LEDES 1998B electronic invoices: check a file strictly (ledes validate FILE|-), export a client invoice (ledes export --invoice NUMBER)", (*Main).ledes},
 		{"import", "import matters or parties from a CSV file, all or nothing (import matters | parties FILE --as EMAIL [--dry-run])", (*Main).importCSV},
 		{"notifications", "your notifications and how they reach you by email (notifications list | read | prefs --as EMAIL)", (*Main).notifications},
+		{"migrate-engine", "move a SQLite installation to an empty PostgreSQL database: every row in one transaction, row counts and the audit chain checked (migrate-engine --to postgres://…)", (*Main).migrateEngine},
 		{"version", "print the version", (*Main).version},
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-
-	"github.com/probity/probity/internal/app"
 )
 
 // Notifications from the command line, through the same use cases as the
@@ -144,17 +142,4 @@ func (m *Main) notifications(ctx context.Context, args []string) error {
 		}
 	}
 	return nil
-}
-
-// startDigests runs the daily notification digest beside the reminders:
-// every reminderPoll, each person whose digest is due gets it (claimed
-// per person, so several servers send it once).
-func (m *Main) startDigests(ctx context.Context, a *app.App) func() {
-	dctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		a.RunDigests(dctx, reminderPoll)
-	}()
-	return func() { cancel(); <-done }
 }

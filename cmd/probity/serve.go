@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"time"
 
+	"github.com/probity/probity/internal/app"
 	"github.com/probity/probity/internal/demo"
 	"github.com/probity/probity/internal/httpx"
 	"github.com/probity/probity/internal/server"
@@ -15,11 +17,16 @@ import (
 
 func (m *Main) serve(ctx context.Context, args []string) error {
 	var withDemo, migrate bool
+	var leaseTTL time.Duration
 	c, _, err := m.parse("serve", "serve [--demo] [--migrate=false] [flags]", args, func(fs *flag.FlagSet) {
 		fs.BoolVar(&withDemo, "demo", false, "load the demo firm if the database is empty, and print its sign-in accounts")
 		fs.BoolVar(&migrate, "migrate", true, "apply pending migrations at start; with --migrate=false an outdated schema is refused")
+		fs.DurationVar(&leaseTTL, "lease-ttl", app.DefaultLeaseTTL, "how long the jobs lease lasts unrenewed: of several servers on one database the holder runs the background jobs, and another takes over within this after it dies")
 	})
 	if err != nil {
+		return err
+	}
+	if err := checkLeaseTTL(leaseTTL); err != nil { // jobs.go
 		return err
 	}
 	log := m.logger(c)
@@ -32,6 +39,13 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("cannot listen on %s: %w", c.Addr, err)
 	}
 	defer ln.Close()
+	mln, err := listenMetrics(c) // metrics.go: off unless --metrics-addr
+	if err != nil {
+		return err
+	}
+	if mln != nil {
+		defer mln.Close()
+	}
 	s, err := m.openStore(ctx, c)
 	if err != nil {
 		return err
@@ -71,20 +85,20 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	tokenRate, _ := httpx.ParseRate(c.APITokenRate) // checked by resolve
 	addressRate, _ := httpx.ParseRate(c.APIAddressRate)
 	proxies, _ := httpx.ParseProxies(c.TrustedProxies)
-	srv, err := server.New(a, server.Config{TLSCert: c.TLSCert, TLSKey: c.TLSKey, Version: Version(),
-		TokenRate: tokenRate, AddressRate: addressRate, Proxies: proxies}, log)
+	leader := app.NewLeader(a, app.JobsLease, leaseTTL)
+	srv, err := server.New(a, server.Config{TLSCert: c.TLSCert, TLSKey: c.TLSKey, Version: Version(), PublicURL: c.PublicURL,
+		TokenRate: tokenRate, AddressRate: addressRate, Proxies: proxies, Leading: leader.Leading}, log)
 	if err != nil {
 		return err
 	}
 	url := listenURL(ln, c.TLSCert != "")
-	stopMail, err := m.startMail(ctx, a, c, url, log)
+	deliver, err := m.mailer(a, c, url, log) // mail.go
 	if err != nil {
 		return err
 	}
-	defer stopMail()
-	defer m.startReminders(ctx, a, log)()  // documents.go: reminders before vendor approvals lapse
-	defer m.startPauseCheck(ctx, a, log)() // engagement.go: pauses the work of vendors whose approval lapsed
-	defer m.startDigests(ctx, a)()         // notification.go: the daily notification digests
+	defer m.startJobs(ctx, a, leader, deliver, log)() // jobs.go: the background jobs, on the lease holder only
+	// metrics.go: the separate metrics listener, if --metrics-addr asks for one.
+	defer m.startMetrics(ctx, mln, srv, log)()
 	log.Info("probity is ready", slog.String("url", url), slog.String("engine", s.Engine()), slog.String("version", Version()))
 	fmt.Fprintf(m.Stdout, "Probity is ready at %s (%s)\n", url, s.Engine())
 	if empty {

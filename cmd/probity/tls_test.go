@@ -108,3 +108,32 @@ func TestServeTLSNeedsBothFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestServeBehindTLSProxy: with TLS ended at a reverse proxy, a https
+// --public-url marks cookies Secure though this server speaks plain HTTP;
+// without it they are not (a browser would drop them on http://).
+func TestServeBehindTLSProxy(t *testing.T) {
+	for _, tc := range []struct {
+		args   []string
+		secure bool
+	}{{nil, false}, {[]string{"--public-url", "https://probity.example.com"}, true}} {
+		r := startServer(t, testenv.Engines(t)[0], tc.args...)
+		resp, err := http.Get(r.URL + "/signin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		found := false
+		for _, ck := range resp.Cookies() {
+			if ck.Name == "probity_csrf" {
+				found = true
+				if ck.Secure != tc.secure {
+					t.Errorf("serve %v: CSRF cookie Secure=%v, want %v", tc.args, ck.Secure, tc.secure)
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("serve %v: no CSRF cookie on /signin", tc.args)
+		}
+	}
+}

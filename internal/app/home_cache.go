@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -22,6 +23,11 @@ import (
 // view after a restart does not wait either. The savings page itself always
 // adds up live, and the cards say when their figures were taken. The figures
 // are totals only; what a person may open is still decided on every request.
+// Kept figures are labelled with the access they were added up for (role,
+// client or vendor, the matters the person is screened from), read afresh
+// from the database on every view: after a change of access, made on this
+// app server or another, the next view adds the figures up again instead of
+// showing totals over matters the person may no longer see.
 
 // homeFiguresFresh is how long a person's figures are shown without being
 // recomputed.
@@ -35,10 +41,11 @@ type homeFigures struct {
 }
 
 type homeFiguresEntry struct {
-	at    time.Time
-	today domain.Date
-	cards HomeSavings
-	firm  firmFigures
+	at     time.Time
+	access string // what the figures were added up over (homeAccess)
+	today  domain.Date
+	cards  HomeSavings
+	firm   firmFigures
 }
 
 // firmFigures are an administrator's kept quality and vendor figures.
@@ -64,11 +71,15 @@ func keptFigures(actor domain.User) bool {
 // are none.
 func (a *App) cachedHomeFigures(ctx context.Context, actor domain.User, today domain.Date) (homeFiguresEntry, error) {
 	f := &a.homeFigures
+	var access string
+	if err := a.Store.Read(ctx, func(tx *store.Tx) (err error) { access, err = homeAccess(ctx, tx, actor); return err }); err != nil {
+		return homeFiguresEntry{}, err
+	}
 	for {
 		f.mu.Lock()
 		e, ok := f.entries[actor.ID]
 		done, running := f.inflight[actor.ID]
-		if ok && e.today == today {
+		if ok && e.today == today && e.access == access {
 			if a.Now().Sub(e.at) >= homeFiguresFresh && !running {
 				a.startHomeFigures(actor)
 				go a.refreshHomeFigures(context.WithoutCancel(ctx), actor)
@@ -136,6 +147,11 @@ func (a *App) WarmHomeFigures(ctx context.Context) error {
 func (a *App) computeHomeFigures(ctx context.Context, actor domain.User) (homeFiguresEntry, error) {
 	e := homeFiguresEntry{at: a.Now()}
 	err := a.Store.Read(ctx, func(tx *store.Tx) (err error) {
+		// The label is read before the sums: if access changes meanwhile,
+		// the label is the older one and the next view recomputes.
+		if e.access, err = homeAccess(ctx, tx, actor); err != nil {
+			return err
+		}
 		if e.today, err = a.todayFor(ctx, tx, actor); err != nil {
 			return err
 		}
@@ -164,4 +180,19 @@ func (a *App) computeHomeFigures(ctx context.Context, actor domain.User) (homeFi
 	}
 	f.entries[actor.ID] = e
 	return e, nil
+}
+
+// homeAccess describes what the actor's kept figures may add up over, from
+// the database: the role, scope and the matters screened from them. Kept
+// figures are used only while it is unchanged.
+func homeAccess(ctx context.Context, tx *store.Tx, actor domain.User) (string, error) {
+	u, err := tx.User(ctx, actor.ID)
+	if err != nil {
+		return "", err
+	}
+	screened, err := tx.ScreenedMatters(ctx, u.ID)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s|%v|%d|%d|%v", u.Role, u.Disabled, u.ClientID, u.VendorID, screened), nil
 }

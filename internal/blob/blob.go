@@ -9,7 +9,7 @@
 //
 // A backend only stores opaque ciphertext by key (Backend): Dir keeps it in
 // a local directory; an S3-compatible backend can implement the same three
-// methods.
+// methods (and List, ListPartial and DeletePartial, which the orphan sweep uses).
 package blob
 
 import (
@@ -30,6 +30,14 @@ type Backend interface {
 	Get(ctx context.Context, key string) (io.ReadCloser, error)
 	// Delete removes an object; deleting a missing one is not an error.
 	Delete(ctx context.Context, key string) error
+	// List calls fn for every complete object, in no particular order,
+	// stopping at fn's first error (listing.go).
+	List(ctx context.Context, fn func(Object) error) error
+	// ListPartial calls fn for every leftover of a write that never
+	// completed (a temporary file, an unfinished multipart upload).
+	ListPartial(ctx context.Context, fn func(Partial) error) error
+	// DeletePartial removes one such leftover; a missing one is not an error.
+	DeletePartial(ctx context.Context, p Partial) error
 }
 
 // Errors callers tell apart.

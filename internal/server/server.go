@@ -31,6 +31,13 @@ type Config struct {
 	AddressRate httpx.Rate
 	// Proxies are the reverse proxies whose X-Forwarded-For is believed.
 	Proxies httpx.Proxies
+	// PublicURL is the address people reach Probity at; when it is https
+	// (TLS ended at a reverse proxy) cookies are marked Secure as they are
+	// when this server serves TLS itself.
+	PublicURL string
+	// Leading reports whether this server holds the jobs lease (shown by
+	// /healthz as "jobs": "leader" or "standby"); nil leaves it out.
+	Leading func() bool
 }
 
 // Server is Probity's HTTP server on one listener.
@@ -41,6 +48,7 @@ type Server struct {
 	http    *http.Server
 	handler http.Handler
 	own     []route
+	metrics *metrics
 	Web     *web.Handler
 	API     *api.Handler
 }
@@ -66,13 +74,14 @@ func New(a *app.App, cfg Config, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	tlsOn := cfg.TLSCert != ""
-	cookies := httpx.Cookies{Secure: tlsOn}
+	cookies := httpx.Cookies{Secure: tlsOn || strings.HasPrefix(strings.ToLower(cfg.PublicURL), "https://")}
 	w, err := web.New(a, cookies, cfg.Version)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{app: a, log: log, cfg: cfg, Web: w, API: api.New(a)}
 	m := newMetrics(a.Store)
+	s.metrics = m
 	mux := http.NewServeMux()
 	s.own = []route{{"GET /healthz", http.HandlerFunc(s.healthz)}, {"GET /readyz", http.HandlerFunc(s.readyz)}, {"GET /metrics", m.handler()}}
 	for _, rt := range s.own {
@@ -177,7 +186,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.cfg.Version})
+	body := map[string]string{"status": "ok", "version": s.cfg.Version}
+	if s.cfg.Leading != nil {
+		body["jobs"] = "standby"
+		if s.cfg.Leading() {
+			body["jobs"] = "leader"
+		}
+	}
+	httpx.WriteJSON(w, http.StatusOK, body)
 }
 
 // readyz answers 200 only when the database answers and its schema is current.

@@ -211,6 +211,16 @@ func (tx *Tx) Screens(ctx context.Context, matterID int64) ([]ScreenEntry, error
 	})
 }
 
+// ScreenedMatters lists the ids of the matters a user is screened from, in
+// order: what a firm user may see, beside their role.
+func (tx *Tx) ScreenedMatters(ctx context.Context, userID int64) ([]int64, error) {
+	rows, err := tx.query(ctx, `SELECT matter_id FROM matter_screens WHERE user_id = $1 ORDER BY matter_id`, userID)
+	return collect(rows, err, func(r *sql.Rows) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	})
+}
+
 // Unscreen lifts an ethical screen.
 func (tx *Tx) Unscreen(ctx context.Context, matterID, userID int64) error {
 	r, err := tx.exec(ctx, `DELETE FROM matter_screens WHERE matter_id = $1 AND user_id = $2`, matterID, userID)
