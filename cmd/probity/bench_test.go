@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -101,52 +99,10 @@ func benchLoad(b *testing.B, target, cookie string) {
 
 var csrfInput = regexp.MustCompile(`name="csrf_token" value="([0-9a-f]{64})"`)
 
-// benchSignIn signs in through the form and returns the Cookie header value.
+// benchSignIn signs a demo account in through the form (loadSignIn) and
+// returns the Cookie header value.
 func benchSignIn(tb testing.TB, base, email string) string {
-	tb.Helper()
-	c := newClient(tb)
-	resp, err := c.Get(base + "/signin")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	body := new(strings.Builder)
-	_, _ = fmt.Fprint(body, readAll(tb, resp))
-	m := csrfInput.FindStringSubmatch(body.String())
-	if m == nil {
-		tb.Fatal("no csrf token on the sign-in page")
-	}
-	resp, err = c.PostForm(base+"/signin", url.Values{"email": {email}, "password": {demo.Password}, "csrf_token": {m[1]}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther {
-		tb.Fatalf("sign in as %s: status %d", email, resp.StatusCode)
-	}
-	if secret := demoSecret(email); secret != "" {
-		resp, err = c.Get(base + "/signin/mfa")
-		if err != nil {
-			tb.Fatal(err)
-		}
-		m = csrfInput.FindStringSubmatch(readAll(tb, resp))
-		if m == nil {
-			tb.Fatal("no csrf token on the second-factor page")
-		}
-		resp, err = c.PostForm(base+"/signin/mfa", url.Values{"code": {totpCode(tb, base, secret)}, "csrf_token": {m[1]}})
-		if err != nil {
-			tb.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusSeeOther {
-			tb.Fatalf("second factor of %s: status %d", email, resp.StatusCode)
-		}
-	}
-	u, _ := url.Parse(base)
-	var parts []string
-	for _, ck := range c.Jar.Cookies(u) {
-		parts = append(parts, ck.Name+"="+ck.Value)
-	}
-	return strings.Join(parts, "; ")
+	return loadSignIn(tb, base, email, demo.Password, demoSecret(email))
 }
 
 func readAll(tb testing.TB, resp *http.Response) string {

@@ -49,8 +49,8 @@ import (
 const crashDefaultSeed = 20261126
 
 func TestCrashSafetyUnderSIGKILL(t *testing.T) {
-	kills := crashEnvInt(t, "PROBITY_CRASH_KILLS", 50)
-	seed := uint64(crashEnvInt(t, "PROBITY_CRASH_SEED", crashDefaultSeed))
+	kills := envInt(t, "PROBITY_CRASH_KILLS", 50)
+	seed := uint64(envInt(t, "PROBITY_CRASH_SEED", crashDefaultSeed))
 	if testenv.CI() && kills < 50 {
 		t.Fatalf("PROBITY_CRASH_KILLS=%d: CI holds the issue's bar of at least 50 kills per engine", kills)
 	}
@@ -91,7 +91,9 @@ func TestCrashSafetyUnderSIGKILL(t *testing.T) {
 	})
 }
 
-func crashEnvInt(tb testing.TB, name string, def int) int {
+// envInt reads a positive whole number from the environment variable name
+// (PROBITY_CRASH_*, PROBITY_LOAD_*, ...), or def when it is unset.
+func envInt(tb testing.TB, name string, def int) int {
 	tb.Helper()
 	v := os.Getenv(name)
 	if v == "" {

@@ -82,10 +82,11 @@ func probityBinary(tb testing.TB) string {
 	return buildPath
 }
 
-// serverProcess is `probity serve --demo` running as its own process on SQLite.
+// serverProcess is `probity serve --demo` running as its own process on
+// SQLite; metrics is its metrics listener's address when args open one.
 type serverProcess struct {
-	url, data string
-	cmd       *exec.Cmd
+	url, metrics, data string
+	cmd                *exec.Cmd
 }
 
 func startServerProcess(tb testing.TB, args ...string) *serverProcess {
@@ -119,6 +120,9 @@ func startServerProcess(tb testing.TB, args ...string) *serverProcess {
 	})
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "Metrics at "); ok {
+			p.metrics, _, _ = strings.Cut(rest, " ")
+		}
 		if rest, ok := strings.CutPrefix(sc.Text(), "Probity is ready at "); ok {
 			p.url, _, _ = strings.Cut(rest, " ")
 			break

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -434,20 +433,6 @@ func (p *loadPerson) kinds(t *loadTarget) []loadgen.Kind {
 	return ks
 }
 
-// loadEnvInt reads a PROBITY_LOAD_* size, or def.
-func loadEnvInt(tb testing.TB, name string, def int) int {
-	tb.Helper()
-	v := os.Getenv(name)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		tb.Fatalf("%s=%q: want a positive whole number", name, v)
-	}
-	return n
-}
-
 // demoLoadEmails are one demo person per role (firm: administrator,
 // attorney, staff; vendor: manager, professional; client).
 var demoLoadEmails = []string{
@@ -604,7 +589,7 @@ func copyFile(src, dst string) error {
 // The load generator runs on the same machine and competes with the servers
 // for its cores.
 func BenchmarkLoadMixed(b *testing.B) {
-	workers := loadEnvInt(b, "PROBITY_LOAD_WORKERS", benchWorkers)
+	workers := envInt(b, "PROBITY_LOAD_WORKERS", benchWorkers)
 	var refRPS float64
 	b.Run("reference/bare-net-http", func(b *testing.B) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,8 +61,11 @@ func TestSoak(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the soak runs the real binary under load")
 	}
-	workers := loadEnvInt(t, "PROBITY_SOAK_WORKERS", benchWorkers)
-	p := startSoakServer(t)
+	workers := envInt(t, "PROBITY_SOAK_WORKERS", benchWorkers)
+	p := startServerProcess(t, "--metrics-addr", "127.0.0.1:0", "--api-token-rate", "0", "--api-address-rate", "0")
+	if p.metrics == "" {
+		t.Fatal("serve printed no metrics address")
+	}
 	people := loadPeople(t, p.url, "", p.data, demoLoadEmails, demo.Password, demoSecrets())
 	mix := mixFor(people, &loadTarget{bases: []string{p.url}}, workers)
 
@@ -222,54 +224,4 @@ func parseSoakMetrics(r io.Reader) (soakSample, error) {
 		}
 	}
 	return s, sc.Err()
-}
-
-// soakServer is `probity serve --demo` running as its own process on
-// SQLite, with the metrics listener on.
-type soakServer struct {
-	url, metrics, data string
-}
-
-func startSoakServer(tb testing.TB) *soakServer {
-	tb.Helper()
-	bin := probityBinary(tb)
-	data := tb.TempDir()
-	cmd := exec.Command(bin, "serve", "--demo", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--data", data,
-		"--log-level", "warn", "--api-token-rate", "0", "--api-address-rate", "0")
-	cmd.Env = append(os.Environ(), "GOMAXPROCS=2")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	})
-	p := &soakServer{data: data}
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "Metrics at "); ok {
-			p.metrics, _, _ = strings.Cut(rest, " ")
-		}
-		if rest, ok := strings.CutPrefix(sc.Text(), "Probity is ready at "); ok {
-			p.url, _, _ = strings.Cut(rest, " ")
-			break
-		}
-	}
-	if p.url == "" || p.metrics == "" {
-		tb.Fatalf("the server did not become ready with its metrics listener (ready %q, metrics %q): %v", p.url, p.metrics, sc.Err())
-	}
-	go func() { _, _ = io.Copy(io.Discard, stdout) }()
-	return p
 }
