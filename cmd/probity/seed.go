@@ -18,7 +18,8 @@ func (m *Main) seed(ctx context.Context, args []string) error {
 	var size string
 	var quiet bool
 	c, _, err := m.parse("seed", "seed --size small|large [--quiet] [flags]", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&size, "size", "", "how much to generate: small (a few of everything, seconds) or large (5,000 matters, 2,000,000 time entries, 1,000,000 audit events: minutes)")
+		fs.StringVar(&size, "size", "", "how much to generate: small (a few of everything, seconds) or large (5,000 matters, 300 vendors, 1,000,000 parties, 5,000,000 time entries, "+
+			"1,000,000 audit events, 200,000 documents' records, 10,000 message threads: minutes)")
 		quietFlag(fs, &quiet)
 	})
 	if err != nil {
@@ -70,8 +71,10 @@ func (m *Main) seed(ctx context.Context, args []string) error {
 		}
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "Generated the %s data set in the %s database: %d clients, %d matters, %d vendors, %d engagements, %d vendor time entries, %d firm time entries, %d audit events.\n",
-		z.Name, s.Engine(), z.Clients, z.Matters, z.Vendors, z.Engagements, z.TimeEntries, z.FirmTime, z.AuditEvents)
+	fmt.Fprintf(m.Stdout, "Generated the %s data set in the %s database: %d clients, %d matters with %d parties, %d vendors, %d engagements with %d documents' records "+
+		"and %d messages in %d threads, %d vendor time entries, %d firm time entries, %d audit events.\n",
+		z.Name, s.Engine(), z.Clients, z.Matters, z.Parties, z.Vendors, z.Engagements, z.Documents, z.Messages, z.Threads, z.TimeEntries, z.FirmTime, z.AuditEvents)
+	fmt.Fprintln(m.Stdout, "The documents are records only, with no stored file (key id \"none\"): they list and search like any other, but none can be downloaded.")
 	fmt.Fprintln(m.Stdout, "Generated people have no password: give one with `probity user passwd --email EMAIL` (the administrator is admin@harlowfinch.example, the attorneys attorney1@harlowfinch.example and on).")
 	return nil
 }

@@ -2,11 +2,17 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/probity/probity/internal/app"
+	"github.com/probity/probity/internal/domain"
 	"github.com/probity/probity/internal/progress"
 	"github.com/probity/probity/internal/seed"
+	"github.com/probity/probity/internal/store"
+	"github.com/probity/probity/internal/testenv"
 )
 
 // TestSeedCommand generates the small set on SQLite with a progress bar,
@@ -78,6 +84,82 @@ func TestSeedCommand(t *testing.T) {
 	if _, _, err := runCLI(t, nil, "", "seed", "--size", "small", "--data", part); exitStatus(err) != 1 || !strings.Contains(describe(err), "stopped part-way") {
 		t.Errorf("seeding a partial database: %v", err)
 	}
+}
+
+// TestSeedCommandEngines seeds the small set on each engine through the
+// command: every kind of row is there in the size's numbers (parties with
+// aliases, documents' records, message threads, personnel records), the
+// audit chain verifies, the first vendor people are cleared for work, the
+// first client contact sees their engagements at work, and an attorney's
+// party search finds a generated party.
+func TestSeedCommandEngines(t *testing.T) {
+	testenv.ForEachEngine(t, func(t *testing.T, e testenv.Engine) {
+		ctx := context.Background()
+		dbURL, dir := e.URL(t)
+		args := engineArgs(dbURL, dir)
+		out, errOut, err := runCLI(t, nil, "", append([]string{"seed", "--size", "small", "--quiet"}, args...)...)
+		if err != nil || !strings.Contains(out, "1500 parties") {
+			t.Fatalf("seed: %v\n%s%s", err, out, errOut)
+		}
+		s := openTestStore(t, dbURL, dir)
+		z := seed.Small
+		for table, want := range map[string]int{"parties": z.Parties, "documents": z.Documents, "engagement_documents": z.Documents,
+			"message_threads": z.Threads, "messages": z.Messages, "personnel": 3 * z.Vendors, "time_entries": z.TimeEntries, "firm_time_entries": z.FirmTime} {
+			if n := countTableRows(t, s, table); n != want {
+				t.Errorf("%s: %d rows, want %d", table, n, want)
+			}
+		}
+		if n := countTableRows(t, s, "party_aliases"); n < z.Parties/20 || n > z.Parties/6 {
+			t.Errorf("%d party aliases for %d parties, want about 1 in 10", n, z.Parties)
+		}
+		if out, errOut, err := runCLI(t, nil, "", append([]string{"audit", "verify", "--quiet"}, args...)...); err != nil {
+			t.Errorf("audit verify: %v\n%s%s", err, out, errOut)
+		}
+
+		a := app.New(s, app.Config{}, slog.New(slog.DiscardHandler))
+		first := map[domain.Role]domain.User{}
+		if err := s.Read(ctx, func(tx *store.Tx) error {
+			for _, role := range []domain.Role{domain.RoleAttorney, domain.RoleVendorManager, domain.RoleVendorProfessional, domain.RoleClientContact} {
+				var id int64
+				if err := s.DB().QueryRow(`SELECT MIN(id) FROM users WHERE role = $1`, string(role)).Scan(&id); err != nil {
+					return err
+				}
+				u, err := tx.User(ctx, id)
+				if err != nil {
+					return err
+				}
+				first[role] = u
+				if role.IsVendor() {
+					p, err := tx.Personnel(ctx, id)
+					if err != nil {
+						return err
+					}
+					if st := p.PersonnelStatus(domain.DateOf(time.Now())); st.State != domain.PersonnelClear {
+						t.Errorf("the first %s's NDA and training: %s", role, st.Reason())
+					}
+				}
+			}
+			list, err := tx.ListEngagements(ctx, app.ScopeFor(first[domain.RoleClientContact]), store.EngagementFilter{Stage: domain.StageActive, Page: store.Page{Limit: 10}})
+			if err != nil {
+				return err
+			}
+			if len(list) == 0 {
+				t.Error("the first client contact sees no engagement at work")
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var name string
+		if err := s.DB().QueryRow(`SELECT p.name FROM parties p JOIN matters m ON m.id = p.matter_id
+			WHERE p.role = 'witness' AND m.sensitivity = 'standard' ORDER BY p.id LIMIT 1`).Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		res, err := a.SearchParties(ctx, first[domain.RoleAttorney], name)
+		if err != nil || len(res.Matches) == 0 || res.Matches[0].Name != name {
+			t.Errorf("party search for %q: %+v, %v", name, res.Matches, err)
+		}
+	})
 }
 
 // seedUntil runs `probity seed --size small` into data, cancelling it (as

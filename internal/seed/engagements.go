@@ -49,6 +49,10 @@ func (g *gen) engagements(ctx context.Context, tx *store.Tx) error {
 		matter := g.firstMat + int64(mi)
 		vendor := g.firstVen + int64(g.rng.IntN(z.Vendors))
 		st := g.stageAt()
+		showcase := i == 0 || i == z.Clients // on the first client's matters (matters go round the clients)
+		if showcase {
+			vendor, st = g.firstVen, domain.StageActive
+		}
 		opened := g.days(-20 - g.rng.IntN(700))
 		closedOn := ""
 		if st == domain.StageClosed {
@@ -69,7 +73,7 @@ func (g *gen) engagements(ctx context.Context, tx *store.Tx) error {
 		cost := int64(500_000 + g.rng.IntN(5_000_000))
 		rows = append(rows, []any{matter, vendor, g.matterAtt[mi], services[i%len(services)], "Outsourced " + services[i%len(services)], string(st), mode,
 			cost, "USD", cost * 3, "USD", openedOn, closedOn, us(opened), pausedFrom, cause})
-		g.eng = append(g.eng, engRow{matter: matter, vendor: vendor, attorney: g.matterAtt[mi], stage: st, opened: opened})
+		g.eng = append(g.eng, engRow{matter: matter, vendor: vendor, attorney: g.matterAtt[mi], stage: st, mode: mode, opened: opened, showcase: showcase})
 	}
 	var err error
 	if g.firstEng, err = tx.SeedInsert(ctx, "engagements", []string{"matter_id", "vendor_id", "supervising_attorney_id", "service", "description", "stage", "billing_mode",
@@ -93,10 +97,14 @@ func (g *gen) vendorIndex(v int64) int { return int(v - g.firstVen) }
 
 func (g *gen) members(ctx context.Context, tx *store.Tx) error {
 	var rows [][]any
-	for _, e := range g.eng {
+	for i, e := range g.eng {
 		vi := g.vendorIndex(e.vendor)
+		g.eng[i].analyst = g.vendorPros[vi][g.rng.IntN(2)]
+		if e.showcase {
+			g.eng[i].analyst = g.vendorPros[vi][0]
+		}
 		rows = append(rows, []any{e.id, e.attorney, domain.MemberSupervisor}, []any{e.id, g.vendorMgr[vi], domain.MemberVendorLead},
-			[]any{e.id, g.vendorPros[vi][g.rng.IntN(2)], domain.MemberAnalyst})
+			[]any{e.id, g.eng[i].analyst, domain.MemberAnalyst})
 	}
 	g.step(len(g.eng), "engagement teams")
 	return tx.SeedRows(ctx, "engagement_members", []string{"engagement_id", "user_id", "role"}, rows)
@@ -108,7 +116,7 @@ func (g *gen) consents(ctx context.Context, tx *store.Tx) error {
 	var disc, cons [][]any
 	for _, e := range g.eng {
 		at := e.opened.Add(-72 * time.Hour)
-		disc = append(disc, []any{e.id, 1, "Disclosure of outsourcing on this matter.", e.vendor, "fee", e.attorney, us(at), fmt.Sprintf("%064x", e.id), e.attorney, us(at)})
+		disc = append(disc, []any{e.id, 1, "Disclosure of outsourcing on this matter.", e.vendor, e.mode, e.attorney, us(at), fmt.Sprintf("%064x", e.id), e.attorney, us(at)})
 	}
 	first, err := tx.SeedInsert(ctx, "client_disclosures", []string{"engagement_id", "version", "body", "vendor_id", "billing_mode", "drafted_by", "drafted_at", "sha256", "issued_by", "issued_at"}, disc)
 	if err != nil {
@@ -246,6 +254,9 @@ func (g *gen) deadlines(ctx context.Context, tx *store.Tx) error {
 			if d < 0 && g.rng.IntN(10) < 8 || e.stage == domain.StageClosed {
 				doneBy, doneAt = owner, us(g.days(d))
 			}
+			if e.showcase && k == 1 { // due tomorrow: on this week's lists
+				d, doneBy, doneAt = 1, nil, 0
+			}
 			rows = append(rows, []any{e.id, fmt.Sprintf("Production set %d to the supervising attorney", k+1), day(g.days(d)), owner, it[k], e.attorney, us(e.opened), doneBy, doneAt})
 		}
 	}
@@ -288,6 +299,8 @@ func (g *gen) deliverables(ctx context.Context, tx *store.Tx) error {
 			if v == n {
 				superseded = 0
 				switch r := g.rng.IntN(100); {
+				case e.showcase:
+					decision, releasedBy, releasedAt, kind = "approved", e.attorney, us(sub.Add(30*time.Hour)), "client"
 				case r < 12 && e.stage != domain.StageClosed:
 					decision, reviewedBy, reviewedAt = "pending", nil, 0
 				case r < 20 && e.stage != domain.StageClosed:

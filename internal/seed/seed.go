@@ -2,7 +2,9 @@
 // migrated store, fast: people, clients, matters, vendors, engagements at
 // every stage with their consents, briefings, statements of work, deadlines,
 // deliverables and reviews, quality audits and corrective actions, vendor
-// and client invoices, vendor and firm time, sign-in attempts and a hash-
+// and client invoices, the vendor people's personnel records, the matters'
+// parties and aliases, the engagements' documents (metadata only: no files)
+// and message threads, vendor and firm time, sign-in attempts and a hash-
 // chained audit trail. Rows are written in bulk in a few large transactions
 // (store.Tx.SeedRows), so a Large set of millions of rows takes minutes, not
 // hours. The same Size and seed give the same data (math/rand/v2, PCG).
@@ -21,7 +23,7 @@ import (
 // Version names the generator's output: it changes whenever the same Size
 // would produce different rows, so caches keyed on it (the dashboard
 // benchmark's database file) are rebuilt.
-const Version = 2
+const Version = 3
 
 // Size is how much to generate.
 type Size struct {
@@ -34,6 +36,10 @@ type Size struct {
 	Engagements int // spread over the matters
 	TimeEntries int // vendor time entries
 	FirmTime    int // the firm's own time entries
+	Parties     int // parties over the matters, each matter's client among them; about 1 in 10 with an alias
+	Documents   int // engagement documents' records (no stored files)
+	Threads     int // message threads on engagements at work
+	Messages    int // their posts, at least one a thread
 	AuditEvents int // audit-trail events, one valid hash chain
 	SignIns     int // sign-in attempts (some failed)
 	// Now is the day the data is built around (deadlines this week, audits
@@ -45,16 +51,23 @@ type Size struct {
 
 // Small is a few of everything: for tests on both engines (seconds).
 var Small = Size{Name: "small", Clients: 4, Matters: 24, Attorneys: 3, Staff: 2, Vendors: 6, Engagements: 60,
-	TimeEntries: 3000, FirmTime: 600, AuditEvents: 2000, SignIns: 100}
+	TimeEntries: 3000, FirmTime: 600, Parties: 1500, Documents: 400, Threads: 40, Messages: 200, AuditEvents: 2000, SignIns: 100}
 
-// Large is a big firm's years of use: 5,000 matters, 20,000 engagements,
-// 2,000,000 vendor time entries, 400,000 firm time entries and 1,000,000
-// audit events, with 300 vendors (minutes on SQLite).
+// Large is a big firm's years of use: 5,000 matters with 1,000,000 parties,
+// 300 vendors, 20,000 engagements with 200,000 documents' records and
+// 10,000 message threads of 50,000 posts, 4,500,000 vendor and 500,000 firm
+// time entries and 1,000,000 audit events (minutes on SQLite).
 var Large = Size{Name: "large", Clients: 500, Matters: 5000, Attorneys: 60, Staff: 12, Vendors: 300, Engagements: 20000,
-	TimeEntries: 2_000_000, FirmTime: 400_000, AuditEvents: 1_000_000, SignIns: 20_000}
+	TimeEntries: 4_500_000, FirmTime: 500_000, Parties: 1_000_000, Documents: 200_000, Threads: 10_000, Messages: 50_000,
+	AuditEvents: 1_000_000, SignIns: 20_000}
 
 // People are the users a generated set holds one of per role, for
 // benchmarks and demonstrations: each sees a realistic share of the data.
+// Each is the first user of their role (the lowest id), so a reader of a
+// generated database finds them without this value. The vendor people's
+// NDA and training are current, their vendor approved, and the client
+// contact's client has engagements at work with released deliverables and
+// sent invoices.
 type People struct {
 	Admin, Attorney, Staff, VendorManager, VendorProfessional, ClientContact int64
 }
@@ -80,8 +93,7 @@ func Generate(ctx context.Context, s *store.Store, size Size, progress Progress)
 		progress = func(int64, int64, string) {}
 	}
 	g := &gen{size: size, now: size.Now.UTC(), rng: rand.New(rand.NewPCG(size.Seed, 0x9e3779b97f4a7c15)), progress: progress}
-	g.total = int64(size.Clients + size.Matters + size.Attorneys + size.Staff + 3*size.Vendors + size.Clients + 12*size.Engagements +
-		size.TimeEntries + size.FirmTime + size.AuditEvents + size.SignIns)
+	g.total = size.rows()
 	err := s.Write(ctx, func(tx *store.Tx) error {
 		empty, err := tx.SeedEmpty(ctx)
 		if err != nil {
@@ -103,15 +115,12 @@ func Generate(ctx context.Context, s *store.Store, size Size, progress Progress)
 	if err := s.Write(ctx, func(tx *store.Tx) error { return g.engagements(ctx, tx) }); err != nil {
 		return People{}, err
 	}
-	// Time and the audit trail: many rows, in transactions of a bounded size.
-	if err := g.timeEntries(ctx, s); err != nil {
-		return People{}, err
-	}
-	if err := g.firmTime(ctx, s); err != nil {
-		return People{}, err
-	}
-	if err := g.auditTrail(ctx, s); err != nil {
-		return People{}, err
+	// Parties, documents, messages, time and the audit trail: many rows, in
+	// transactions of a bounded size.
+	for _, f := range []func(context.Context, *store.Store) error{g.parties, g.documents, g.messages, g.timeEntries, g.firmTime, g.auditTrail} {
+		if err := f(ctx, s); err != nil {
+			return People{}, err
+		}
 	}
 	if err := s.Write(ctx, func(tx *store.Tx) error {
 		return tx.SetSetting(ctx, StateSetting, StateComplete+" "+size.Name, g.now)
@@ -144,6 +153,13 @@ func State(ctx context.Context, s *store.Store) (string, error) {
 	return v, err
 }
 
+// rows is how many rows the progress reports count to: each stage's step.
+func (z Size) rows() int64 {
+	people := 1 + z.Attorneys + z.Staff + 3*z.Vendors + z.Clients
+	orgs := z.Vendors + z.Clients + people + 3*z.Vendors + z.Matters + z.SignIns // the vendor people's personnel records: 3 a vendor
+	return int64(orgs + 10*z.Engagements + z.Parties + z.Documents + z.Threads + z.Messages + z.TimeEntries + z.FirmTime + z.AuditEvents)
+}
+
 func (z Size) validate() error {
 	for _, f := range []struct {
 		name string
@@ -156,8 +172,14 @@ func (z Size) validate() error {
 	if z.Matters < z.Clients || z.Engagements < z.Matters {
 		return domain.Invalid("size", "need at least one matter per client and one engagement per matter")
 	}
-	if z.TimeEntries < 0 || z.FirmTime < 0 || z.AuditEvents < 0 || z.SignIns < 0 {
+	if z.TimeEntries < 0 || z.FirmTime < 0 || z.AuditEvents < 0 || z.SignIns < 0 || z.Parties < 0 || z.Documents < 0 || z.Threads < 0 || z.Messages < 0 {
 		return domain.Invalid("size", "counts must not be negative")
+	}
+	if z.Parties > 0 && z.Parties < z.Matters {
+		return domain.Invalid("size", "parties must be none or at least one a matter (its client)")
+	}
+	if z.Messages < z.Threads || z.Messages > 0 && z.Threads == 0 {
+		return domain.Invalid("size", "messages need threads, and every thread at least one message")
 	}
 	return nil
 }
@@ -179,7 +201,8 @@ type gen struct {
 	vendorPros [][2]int64
 	firstVen   int64
 	firstCli   int64
-	contacts   []int64 // per client
+	clientName []string // per client
+	contacts   []int64  // per client
 	firstMat   int64
 	matterCli  []int64 // client of each matter
 	matterAtt  []int64 // responsible attorney of each matter
@@ -192,8 +215,13 @@ type gen struct {
 
 type engRow struct {
 	id, matter, vendor, attorney int64
+	analyst                      int64 // the vendor professional on the team
 	stage                        domain.Stage
+	mode                         string // billing mode, as the client's disclosure says it
 	opened                       time.Time
+	// showcase engagements are at work, on the first client's matters with
+	// the first vendor's people, with released work: what People see.
+	showcase bool
 }
 
 func (g *gen) step(n int, stage string) {
@@ -207,22 +235,6 @@ func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
 // days is a time d days from now (negative: in the past).
 func (g *gen) days(d int) time.Time { return g.now.AddDate(0, 0, d) }
-
-var (
-	firstNames = []string{"Amelia", "Rahul", "Grace", "Tomás", "Mei", "Olu", "Sofia", "Jonas", "Priyanka", "Lucas", "Hana", "Kwame", "Isabel", "Arjun", "Chloe", "Mateo"}
-	lastNames  = []string{"Okafor", "Reyes", "Chen", "Lindqvist", "Patel", "Moreau", "Santos", "Haddad", "Kowalski", "Nakamura", "Brennan", "Adeyemi", "Rossi", "Iyer"}
-	vendorWord = []string{"Lex", "Veritas", "Summit", "Northbridge", "Meridian", "Keystone", "Atlas", "Clearview", "Harbor", "Sterling", "Beacon", "Cobalt"}
-	vendorKind = []string{"Legal Services", "Review Partners", "Discovery", "Research", "Paralegal Group", "LPO"}
-	clientWord = []string{"Halvorsen", "Brightwater", "Quill", "Marston", "Ardent", "Pinecrest", "Oakridge", "Tessellate", "Corvid", "Lumen", "Westfall", "Ironbark"}
-	clientKind = []string{"Holdings", "Industries", "Health", "Capital", "Logistics", "Energy", "Foods", "Software"}
-	practices  = []string{"litigation", "corporate", "employment", "intellectual_property", "real_estate", "regulatory"}
-	services   = []string{"document_review", "legal_research", "drafting", "contract_management", "ediscovery", "billing_support"}
-	vcountries = [][2]string{{"IN", "INR"}, {"PH", "PHP"}, {"US", "USD"}, {"GB", "GBP"}, {"ZA", "ZAR"}}
-)
-
-func (g *gen) name(i int) string {
-	return firstNames[i%len(firstNames)] + " " + lastNames[(i/len(firstNames))%len(lastNames)]
-}
 
 // organisations writes the firm, people, clients, vendors and matters.
 func (g *gen) organisations(ctx context.Context, tx *store.Tx) error {
@@ -248,6 +260,9 @@ func (g *gen) organisations(ctx context.Context, tx *store.Tx) error {
 		case r < 14: // lapsed
 			until = day(g.days(-1 - g.rng.IntN(90)))
 		}
+		if i == 0 { // the chosen vendor people's: approved for a while yet
+			diligence, until = "approved", day(g.days(400))
+		}
 		name := fmt.Sprintf("%s %s %d", vendorWord[i%len(vendorWord)], vendorKind[(i/len(vendorWord))%len(vendorKind)], i+1)
 		rows = append(rows, []any{name, name + " Pvt Ltd", c[0], c[1], diligence, until, created, "active", created})
 	}
@@ -259,7 +274,8 @@ func (g *gen) organisations(ctx context.Context, tx *store.Tx) error {
 	// Clients.
 	rows = rows[:0]
 	for i := range z.Clients {
-		rows = append(rows, []any{fmt.Sprintf("C%05d", i+1), fmt.Sprintf("%s %s %d", clientWord[i%len(clientWord)], clientKind[(i/len(clientWord))%len(clientKind)], i+1), "US", created})
+		g.clientName = append(g.clientName, fmt.Sprintf("%s %s %d", clientWord[i%len(clientWord)], clientKind[(i/len(clientWord))%len(clientKind)], i+1))
+		rows = append(rows, []any{fmt.Sprintf("C%05d", i+1), g.clientName[i], "US", created})
 	}
 	if g.firstCli, err = tx.SeedInsert(ctx, "clients", []string{"number", "name", "country", "created_at"}, rows); err != nil {
 		return err
@@ -320,6 +336,9 @@ func (g *gen) organisations(ctx context.Context, tx *store.Tx) error {
 	g.people = People{Admin: g.admin, Attorney: g.attorneys[0], Staff: g.staff[0], VendorManager: g.vendorMgr[0],
 		VendorProfessional: g.vendorPros[0][0], ClientContact: g.contacts[0]}
 	g.step(len(rows), "people")
+	if err := g.personnel(ctx, tx); err != nil {
+		return err
+	}
 	// Matters, round-robin over clients and attorneys.
 	rows = rows[:0]
 	var team [][]any
@@ -331,8 +350,12 @@ func (g *gen) organisations(ctx context.Context, tx *store.Tx) error {
 			status = "closed"
 		}
 		opened := g.days(-30 - g.rng.IntN(800))
+		sensitivity := []string{"standard", "confidential", "highly_confidential"}[g.rng.IntN(3)]
+		if i == 0 || i == z.Clients%z.Matters { // the showcase engagements' matters: open, and no second factor needed
+			status, sensitivity = "open", "confidential"
+		}
 		rows = append(rows, []any{cli, fmt.Sprintf("%d-%05d", opened.Year(), i+1), fmt.Sprintf("%s v. %s", clientWord[i%len(clientWord)], lastNames[i%len(lastNames)]),
-			practices[i%len(practices)], []string{"standard", "confidential", "highly_confidential"}[g.rng.IntN(3)], att, status, day(opened), us(opened), us(opened)})
+			practices[i%len(practices)], sensitivity, att, status, day(opened), us(opened), us(opened)})
 		g.matterCli = append(g.matterCli, cli)
 		g.matterAtt = append(g.matterAtt, att)
 	}

@@ -47,7 +47,10 @@ func (g *gen) timeEntries(ctx context.Context, s *store.Store) error {
 			case r < 7:
 				state = "draft"
 			}
-			user := g.vendorPros[vi][g.rng.IntN(2)]
+			user := e.analyst // the team's: mostly the analyst, now and then the lead
+			if g.rng.IntN(5) == 0 {
+				user = g.vendorMgr[vi]
+			}
 			rows = append(rows, []any{e.id, g.items[e.id][g.rng.IntN(2)], user, day(on), 5 + g.rng.IntN(60), "L110", "A104", "First-level review of custodian documents", state, us(on), us(on)})
 		}
 		if err := s.Write(ctx, func(tx *store.Tx) error { return tx.SeedRows(ctx, "time_entries", cols, rows) }); err != nil {
