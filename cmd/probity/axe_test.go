@@ -22,8 +22,9 @@ import (
 const axeTabTimeout = 5 * time.Minute
 
 // axeAccounts are the people whose pages TestBrowserAccessibility checks:
-// one of each kind of role (Rosa Jimenez is the firm's billing manager).
-var axeAccounts = []string{"Eleanor Hartwell", "Marcus Oyelaran", "Rosa Jimenez", "Anika Deshmukh", "Helen Calloway"}
+// one of each kind of role (Rosa Jimenez is the firm's billing manager,
+// Rohan Kulkarni a vendor professional).
+var axeAccounts = []string{"Eleanor Hartwell", "Marcus Oyelaran", "Rosa Jimenez", "Anika Deshmukh", "Rohan Kulkarni", "Helen Calloway"}
 
 // axeStartPages are visited by every role besides its primary navigation:
 // account pages and pages other work adds. A page that answers 403 or 404

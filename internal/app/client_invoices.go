@@ -16,9 +16,10 @@ import (
 // firm's billing policy (ABA Formal Op. 08-451); what it bills is marked
 // with its id so nothing is billed twice. It moves draft → approved → sent →
 // paid | written off; an invoice carrying a policy flag is held until a
-// billing partner overrides it with a written reason. Once sent it never
-// changes: a correction is a credit note. Every step is one transaction
-// with one client_invoice.* audit event.
+// billing partner overrides it with a written reason (the billing partners
+// are told when a draft or recompute leaves it held: notifyInvoiceHeld).
+// Once sent it never changes: a correction is a credit note. Every step is
+// one transaction with one client_invoice.* audit event.
 
 // MinOverrideReason is the shortest written reason for an override.
 const MinOverrideReason = 20
@@ -119,10 +120,12 @@ func (a *App) assembleInvoice(ctx context.Context, tx *store.Tx, inv domain.Clie
 // marked, so a second draft does not bill them again.
 func (a *App) DraftClientInvoice(ctx context.Context, actor domain.User, in ClientInvoiceInput) (domain.ClientInvoice, error) {
 	var out domain.ClientInvoice
+	var mails []email
 	if err := require(actor, ManageClientInvoices); err != nil {
 		return out, err
 	}
 	err := a.Store.Write(ctx, func(tx *store.Tx) error {
+		mails = nil
 		if in.MatterID == 0 {
 			return domain.Invalid("matter", "choose the matter to invoice")
 		}
@@ -189,9 +192,15 @@ func (a *App) DraftClientInvoice(ctx context.Context, actor domain.User, in Clie
 			Summary: fmt.Sprintf("invoice %s drafted for %s, %s to %s: %d lines, %s%s", inv.Number, m.Number, inv.Start, inv.End, inv.LineCount, inv.Total, policyFlagWords(inv.Flags))}); err != nil {
 			return err
 		}
-		out, err = tx.ClientInvoice(ctx, store.Scope{All: true}, inv.ID)
+		if out, err = tx.ClientInvoice(ctx, store.Scope{All: true}, inv.ID); err != nil {
+			return err
+		}
+		mails, err = a.notifyInvoiceHeld(ctx, tx, actor, out, nil)
 		return err
 	})
+	if err == nil {
+		a.mailQueued(mails...)
+	}
 	return out, err
 }
 
@@ -240,14 +249,17 @@ func invoiceStateWord(s domain.InvoiceState) string { return strings.ReplaceAll(
 // assembles it again from what is unbilled now (an override is cleared).
 func (a *App) RecomputeClientInvoice(ctx context.Context, actor domain.User, id int64) (domain.ClientInvoice, error) {
 	var out domain.ClientInvoice
+	var mails []email
 	if err := require(actor, ManageClientInvoices); err != nil {
 		return out, err
 	}
 	err := a.Store.Write(ctx, func(tx *store.Tx) error {
+		mails = nil
 		inv, err := a.invoiceDraftOf(ctx, tx, actor, id, "recomputed")
 		if err != nil {
 			return err
 		}
+		was := inv
 		if inv.Kind == domain.KindCreditNote {
 			return domain.Errorf(domain.EConflict, "%s is a credit note: discard it and issue a new one instead", inv.Number)
 		}
@@ -268,9 +280,15 @@ func (a *App) RecomputeClientInvoice(ctx context.Context, actor domain.User, id 
 			Summary: fmt.Sprintf("invoice %s recomputed: %d lines, %s%s", inv.Number, inv.LineCount, inv.Total, policyFlagWords(inv.Flags))}); err != nil {
 			return err
 		}
-		out, err = tx.ClientInvoice(ctx, store.Scope{All: true}, id)
+		if out, err = tx.ClientInvoice(ctx, store.Scope{All: true}, id); err != nil {
+			return err
+		}
+		mails, err = a.notifyInvoiceHeld(ctx, tx, actor, out, &was)
 		return err
 	})
+	if err == nil {
+		a.mailQueued(mails...)
+	}
 	return out, err
 }
 

@@ -13,21 +13,25 @@ import (
 
 // notice is one notification before it is addressed: its subject and body
 // are written for one audience (a vendor's never carries client-only
-// content), and link is a site path.
+// content), and link is a site path. EngagementID, and MatterID for a
+// notice about a whole matter (a client invoice), name what it is about:
+// nobody who may not see them is told.
 type notice struct {
 	Kind         domain.NotificationKind
 	Subject      string
 	Body         string
 	Link         string
 	EngagementID int64
+	MatterID     int64 // not stored: the row keeps the engagement only
 }
 
 // notify tells each recipient of n, inside tx, the transaction of the change
 // that caused it, so notifications exist if and only if the change commits:
-// a row per recipient (disabled people and duplicates skipped) and, per the
-// recipient's preference, an email queued in the outbox now or left for the
-// daily digest. It returns the emails queued, for mailQueued after the
-// commit.
+// a row per recipient (disabled people, duplicates and anyone the
+// engagement or matter is hidden from skipped: an ethical screen, a vendor
+// person off the team) and, per the recipient's preference, an email queued
+// in the outbox now or left for the daily digest. It returns the emails
+// queued, for mailQueued after the commit.
 func (a *App) notify(ctx context.Context, tx *store.Tx, n notice, to ...domain.User) ([]email, error) {
 	var mails []email
 	seen := map[int64]bool{}
@@ -36,6 +40,12 @@ func (a *App) notify(ctx context.Context, tx *store.Tx, n notice, to ...domain.U
 			continue
 		}
 		seen[u.ID] = true
+		if ok, err := mayKnow(ctx, tx, u, n.EngagementID, n.MatterID); err != nil || !ok {
+			if err != nil {
+				return nil, fmt.Errorf("notify %s: %w", n.Kind, err)
+			}
+			continue
+		}
 		p, err := tx.NotificationPrefs(ctx, u.ID)
 		if err != nil {
 			return nil, err
@@ -69,6 +79,23 @@ func (a *App) notify(ctx context.Context, tx *store.Tx, n notice, to ...domain.U
 	return mails, nil
 }
 
+// mayKnow reports whether u may see engagement engagementID and matter
+// matterID (0: not asked): an ethical screen, a vendor person's lost
+// assignment or another client's matter answers no.
+func mayKnow(ctx context.Context, tx *store.Tx, u domain.User, engagementID, matterID int64) (bool, error) {
+	var err error
+	if engagementID != 0 {
+		_, err = tx.Engagement(ctx, ScopeFor(u), engagementID)
+	}
+	if err == nil && matterID != 0 {
+		_, err = tx.Matter(ctx, ScopeFor(u), matterID)
+	}
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // inScope keeps the people who may see engagement id (an ethical screen or
 // a vendor's lost assignment drops them), enabled, each once.
 func inScope(ctx context.Context, tx *store.Tx, engagementID int64, us []domain.User) ([]domain.User, error) {
@@ -77,16 +104,13 @@ func inScope(ctx context.Context, tx *store.Tx, engagementID int64, us []domain.
 		if u.Disabled || slices.ContainsFunc(out, func(x domain.User) bool { return x.ID == u.ID }) {
 			continue
 		}
-		if engagementID != 0 {
-			_, err := tx.Engagement(ctx, ScopeFor(u), engagementID)
-			if domain.ErrorCode(err) == domain.ENotFound {
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
+		ok, err := mayKnow(ctx, tx, u, engagementID, 0)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, u)
+		if ok {
+			out = append(out, u)
+		}
 	}
 	return out, nil
 }
@@ -138,6 +162,56 @@ func (a *App) billingStaff(ctx context.Context, tx *store.Tx, engagementID int64
 		return nil, err
 	}
 	return inScope(ctx, tx, engagementID, us)
+}
+
+// billingPartners are the people who may release a client invoice held by
+// the billing policy (OverrideBillingPolicy, as OverrideClientInvoice checks
+// it: a firm administrator, or an attorney whose timekeeper classification
+// is PARTNR) and who may see matter matterID, each once.
+func (a *App) billingPartners(ctx context.Context, tx *store.Tx, matterID int64) ([]domain.User, error) {
+	var candidates []domain.User
+	for page := (store.Page{Limit: store.MaxPageSize}); ; {
+		admins, err := tx.ListUsers(ctx, store.UserFilter{Role: domain.RoleFirmAdmin, Page: page})
+		if err != nil {
+			return nil, err
+		}
+		candidates = append(candidates, admins...)
+		if len(admins) < page.Limit {
+			break
+		}
+		page.AfterID = admins[len(admins)-1].ID
+	}
+	tks, err := tx.Timekeepers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, tk := range tks {
+		if tk.Classification != domain.ClassPartner {
+			continue
+		}
+		u, err := tx.User(ctx, tk.UserID)
+		if err != nil {
+			return nil, err
+		}
+		candidates = append(candidates, u)
+	}
+	var out []domain.User
+	for _, u := range candidates {
+		if !Can(u, OverrideBillingPolicy) || slices.ContainsFunc(out, func(x domain.User) bool { return x.ID == u.ID }) {
+			continue
+		}
+		if ok, err := a.isBillingPartner(ctx, tx, u); err != nil {
+			return nil, err
+		} else if !ok {
+			continue
+		}
+		if ok, err := mayKnow(ctx, tx, u, 0, matterID); err != nil {
+			return nil, err
+		} else if ok {
+			out = append(out, u)
+		}
+	}
+	return out, nil
 }
 
 // NotificationPage is one page of a person's notifications, newest first.

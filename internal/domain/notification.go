@@ -21,7 +21,7 @@ const (
 	NotifyCorrectiveAction NotificationKind = "corrective_action" // a corrective action was raised or answered
 	NotifyConsentRequested NotificationKind = "consent_requested" // a disclosure awaits the client's consent
 	NotifyConsentGiven     NotificationKind = "consent_given"     // the client answered a disclosure
-	NotifyInvoiceFlagged   NotificationKind = "invoice_flagged"   // a vendor invoice needs the firm's or the vendor's attention
+	NotifyInvoiceFlagged   NotificationKind = "invoice_flagged"   // a vendor invoice needs the firm's or the vendor's attention, or a client invoice is held by the billing policy
 	NotifyApprovalExpiring NotificationKind = "approval_expiring" // a vendor's approval nears its end or lapsed
 )
 
