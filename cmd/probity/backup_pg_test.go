@@ -72,6 +72,17 @@ func TestPostgresDumpRestoreRoundTrip(t *testing.T) {
 	t.Cleanup(func() { _, _ = admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`) })
 	target := base
 	target.Path = "/" + name
+	// The dump is of Probity's schema alone: the extension its search
+	// indexes use (pg_trgm, in public) is created first, as
+	// docs/OPERATIONS.md says to when restoring one schema.
+	tdb, err := sql.Open("pgx", target.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tdb.Exec(`CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public`); err != nil {
+		t.Fatal(err)
+	}
+	_ = tdb.Close()
 	if out, err := exec.Command("pg_restore", "--no-owner", "--dbname="+target.String(), dump).CombinedOutput(); err != nil {
 		t.Fatalf("pg_restore: %v\n%s", err, out)
 	}

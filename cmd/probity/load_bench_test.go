@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -584,7 +585,9 @@ func copyFile(src, dst string) error {
 //     as a ratio to one-server's.
 //
 // PROBITY_LOAD_SKIP_SQLITE=1 leaves out the large set (its copy and start
-// take a minute).
+// take a minute). PROBITY_LOAD_CPUPROFILE=FILE writes a CPU profile of the
+// runs alone (FILE.<run>), without the servers' start and the sign-ins,
+// which -cpuprofile would include.
 //
 // The load generator runs on the same machine and competes with the servers
 // for its cores.
@@ -649,9 +652,11 @@ func BenchmarkLoadMixed(b *testing.B) {
 // runMix runs b.N requests of mix and reports them; it fails on any error.
 func runMix(b *testing.B, mix loadgen.Mix, refRPS float64) float64 {
 	b.Helper()
+	stop := profileRun(b)
 	b.ResetTimer()
 	r := mix.Run(context.Background(), b.N)
 	b.StopTimer()
+	stop()
 	for _, k := range r.Kinds {
 		b.Logf("%-22s %6d requests %3d errors  p50 %6.2f ms  p99 %7.2f ms", k.Name, k.Requests, k.Errors, ms(k.P50), ms(k.P99))
 	}
@@ -660,6 +665,28 @@ func runMix(b *testing.B, mix loadgen.Mix, refRPS float64) float64 {
 	}
 	reportLoad(b, r.Result, refRPS)
 	return r.RPS
+}
+
+// profileRun starts a CPU profile of this run when PROBITY_LOAD_CPUPROFILE
+// names a file (the run's name is appended); the returned func stops it.
+func profileRun(b *testing.B) func() {
+	base := os.Getenv("PROBITY_LOAD_CPUPROFILE")
+	if base == "" || b.N == 1 {
+		return func() {}
+	}
+	f, err := os.Create(base + "." + strings.NewReplacer("/", "-").Replace(b.Name()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 func reportLoad(b *testing.B, r loadgen.Result, refRPS float64) {

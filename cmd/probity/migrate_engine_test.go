@@ -23,7 +23,7 @@ import (
 // sqliteTableNames lists the SQLite source's tables, as the copy does.
 func sqliteTableNames(t *testing.T, s *store.Store) []string {
 	t.Helper()
-	rows, err := s.DB().Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name`)
+	rows, err := s.DB().Query(`SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name`)
 	if err != nil {
 		t.Fatal(err)
 	}

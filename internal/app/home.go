@@ -36,7 +36,7 @@ type Home struct {
 	// Savings are the savings chart cards (savings.go): firm administrators
 	// and attorneys, client contacts.
 	Savings HomeSavings
-	// SavingsAt is when the kept figures (the firm-wide savings cards, an
+	// SavingsAt is when the kept figures (the savings cards, an
 	// administrator's quality chart and vendor standings) were added up
 	// (home_cache.go).
 	SavingsAt time.Time
@@ -92,11 +92,6 @@ func (a *App) Home(ctx context.Context, actor domain.User) (Home, error) {
 		}
 		if h.Matters, err = tx.ListMatters(ctx, s, store.MatterFilter{Status: "open", Page: store.Page{Limit: 20}}); err != nil {
 			return err
-		}
-		if !firmSavingsView(actor) {
-			if h.Savings, err = a.homeSavings(ctx, tx, actor); err != nil {
-				return err
-			}
 		}
 		if err := a.dashboard(ctx, tx, actor, &h); err != nil {
 			return err

@@ -10,11 +10,12 @@ import (
 	"github.com/probity/probity/internal/store"
 )
 
-// The firm-wide figures of the home page — the savings cards of
-// administrators and attorneys, and an administrator's quality-by-month chart
-// and vendor standings — add up every approved time entry, invoice line and
-// completed audit of months in the person's scope: with millions of rows that
-// is seconds of work, too slow for the first screen of every sign-in. They
+// The figures of the home page — the savings cards of administrators,
+// attorneys and client contacts, and an administrator's quality-by-month
+// chart and vendor standings — add up every approved time entry, invoice
+// line and completed audit of months in the person's scope: with millions of
+// rows that is seconds of work for the firm (a client's year, a tenth of a
+// second), too slow for the first screen of every sign-in. They
 // are therefore kept per person for homeFiguresFresh: a page within that time
 // shows the kept figures; a later one shows them once more while they are
 // recomputed in the background. One computation per person runs at a time: a
@@ -54,15 +55,17 @@ type firmFigures struct {
 	vendors []store.VendorStanding
 }
 
-// firmSavingsView reports whether the actor's home has the firm-wide
-// savings cards (homeSavings: administrators and attorneys).
-func firmSavingsView(actor domain.User) bool {
-	return Can(actor, ViewSavings) && (actor.Role == domain.RoleFirmAdmin || actor.Role == domain.RoleAttorney)
+// savingsCards reports whether the actor's home has savings cards
+// (homeSavings: administrators and attorneys the firm's, client contacts
+// their year's).
+func savingsCards(actor domain.User) bool {
+	return Can(actor, ViewSavings) && (actor.Role == domain.RoleFirmAdmin || actor.Role == domain.RoleAttorney ||
+		actor.Role.IsClient() && actor.ClientID != 0)
 }
 
 // keptFigures reports whether the actor's home shows kept figures.
 func keptFigures(actor domain.User) bool {
-	return firmSavingsView(actor) || actor.Role == domain.RoleFirmAdmin
+	return savingsCards(actor) || actor.Role == domain.RoleFirmAdmin
 }
 
 // cachedHomeFigures returns the actor's figures: kept ones while fresh (and
@@ -155,7 +158,7 @@ func (a *App) computeHomeFigures(ctx context.Context, actor domain.User) (homeFi
 		if e.today, err = a.todayFor(ctx, tx, actor); err != nil {
 			return err
 		}
-		if firmSavingsView(actor) {
+		if savingsCards(actor) {
 			if e.cards, err = a.homeSavings(ctx, tx, actor); err != nil {
 				return err
 			}

@@ -241,9 +241,9 @@ func dashInvoices(cs []store.InvoiceStateCount) int {
 	return n
 }
 
-// TestHomeSavingsKept: the firm-wide savings cards are added up once and
-// shown again while fresh (the same figures, the same time taken), and
-// added up anew on the person's next day; a client's are always live.
+// TestHomeSavingsKept: the savings cards are added up once and shown again
+// while fresh (the same figures, the same time taken), and added up anew on
+// the person's next day; a client contact's year is kept the same way.
 func TestHomeSavingsKept(t *testing.T) {
 	testenv.ForEachEngine(t, func(t *testing.T, e testenv.Engine) {
 		a, people := dashApp(t, e)
@@ -273,8 +273,13 @@ func TestHomeSavingsKept(t *testing.T) {
 			t.Errorf("next day: at %v, want %v (added up anew), %v", h4.SavingsAt, clock, err)
 		}
 		client := dashUser(t, a, people.ClientContact)
-		if h, err := a.Home(ctx, client); err != nil || !h.SavingsAt.IsZero() || h.Savings.Year == nil {
-			t.Errorf("client: at %v, year %v, %v", h.SavingsAt, h.Savings.Year != nil, err)
+		c1, err := a.Home(ctx, client)
+		if err != nil || !c1.SavingsAt.Equal(clock) || c1.Savings.Year == nil {
+			t.Fatalf("client: at %v (want %v), year %v, %v", c1.SavingsAt, clock, c1.Savings.Year != nil, err)
+		}
+		clock = clock.Add(time.Minute)
+		if c2, err := a.Home(ctx, client); err != nil || !c2.SavingsAt.Equal(c1.SavingsAt) || c2.Savings.Year != c1.Savings.Year {
+			t.Errorf("client within the minute: at %v (want the kept %v), %v", c2.SavingsAt, c1.SavingsAt, err)
 		}
 	})
 }

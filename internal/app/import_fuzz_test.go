@@ -26,7 +26,7 @@ func FuzzImportCSVAllOrNothing(f *testing.F) {
 	a, p, _ := demoApp(f, sqlite)
 	marcus := p["marcus.oyelaran@hartwellcrane.example"]
 	var tables []string
-	rows, err := a.Store.DB().Query(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+	rows, err := a.Store.DB().Query(`SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' ORDER BY name`)
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -55,7 +55,7 @@ const (
 	SearchKindHits  = 50  // rows of one group asked for alone ("more")
 	// SearchGateLimit is how many engagements' document gates one search
 	// evaluates, newest engagements first.
-	SearchGateLimit = 200
+	SearchGateLimit = 50
 )
 
 // Snippet is the text around a match: Match is the matched text as it is
@@ -90,8 +90,9 @@ type SearchGroup struct {
 	Hits  []SearchHit
 	Total int
 	More  bool
-	// AtLeast: Total is a lower bound. Matter documents pass a gate per
-	// engagement (consent, briefing acknowledgement); past
+	// AtLeast: Total is a lower bound. Each source counts at most
+	// store.SearchCountCap matching rows, the newest; and matter documents
+	// pass a gate per engagement (consent, briefing acknowledgement): past
 	// SearchGateLimit engagements with matches, the rest are not counted.
 	AtLeast bool
 }
@@ -155,7 +156,7 @@ func (a *App) Search(ctx context.Context, actor domain.User, query string, kind 
 			hide = true
 		}
 		s := searcher{a: a, tx: tx, actor: actor, term: term, docGates: map[int64]bool{},
-			q: store.SearchQuery{Scope: ScopeFor(actor), Pattern: store.SearchPattern(term), Limit: limit, HideHighlyConfidential: hide}}
+			q: store.SearchQuery{Scope: ScopeFor(actor), Term: term, Limit: limit, HideHighlyConfidential: hide}}
 		for _, k := range kinds {
 			g, gated, err := s.group(ctx, k)
 			if err != nil {
@@ -231,7 +232,7 @@ func (s *searcher) group(ctx context.Context, k SearchKind) (SearchGroup, int, e
 		return g, 0, err
 	}
 	gated := 0
-	g.Total = c.Total
+	g.Total, g.AtLeast = c.Total, c.Capped
 	if s.q.HideHighlyConfidential {
 		gated, g.Total = c.HighlyConfidential, c.Total-c.HighlyConfidential
 	}
@@ -292,10 +293,11 @@ func (s *searcher) engagementGroup(ctx context.Context, g SearchGroup, srcs ...s
 				}
 			}
 		}
-		per, err := s.tx.SearchPerEngagement(ctx, src, q)
+		per, capped, err := s.tx.SearchPerEngagement(ctx, src, q)
 		if err != nil {
 			return g, 0, err
 		}
+		g.AtLeast = g.AtLeast || capped
 		open := map[int64]bool{}
 		total, checked := 0, 0
 		slices.Reverse(per) // newest engagements first
@@ -320,6 +322,9 @@ func (s *searcher) engagementGroup(ctx context.Context, g SearchGroup, srcs ...s
 			}
 			open[x.EngagementID] = true
 			total += x.Rows
+		}
+		if capped {
+			total = min(total, store.SearchCountCap)
 		}
 		g.Total += total
 		want := min(s.q.Limit-len(g.Hits), total)

@@ -2098,7 +2098,7 @@ func (m *matrix) checkContent(c kase, rs response) {
 // The database's state, to prove refusals change nothing.
 
 func (m *matrix) tableNames() []string {
-	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
+	q := `SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'`
 	if m.app.Store.Engine() == "postgres" {
 		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
 	}

@@ -453,13 +453,18 @@ func (tx *Tx) CompletedVerdicts(ctx context.Context, engagementID int64) ([]stri
 }
 
 // MyAudits lists the audits due or being scored whose auditor is userID
-// or whose engagement userID supervises, oldest due first, with matter
-// number and vendor name.
-func (tx *Tx) MyAudits(ctx context.Context, userID int64) ([]domain.Audit, error) {
+// or whose engagement userID supervises, on engagements in scope s (an
+// ethical screen holds here too), oldest due first, with matter number and
+// vendor name.
+func (tx *Tx) MyAudits(ctx context.Context, s Scope, userID int64) ([]domain.Audit, error) {
+	// Two indexed ways in (the person's own audits; the audits of the
+	// engagements they supervise) rather than every open audit of the firm.
 	rows, err := tx.query(ctx, `SELECT `+qaAuditCols+`, m.number, v.name`+qaAuditFrom+`
 		JOIN engagements e ON e.id = a.engagement_id JOIN matters m ON m.id = e.matter_id JOIN vendors v ON v.id = e.vendor_id
-		WHERE a.state IN ('due', 'scoring') AND (a.auditor_id = $1 OR e.supervising_attorney_id = $1)
-		ORDER BY a.due_on, a.id`, userID)
+		WHERE a.state IN ('due', 'scoring') AND a.id IN (SELECT mine.id FROM audits mine WHERE mine.auditor_id = $5
+			UNION SELECT sup.id FROM engagements se JOIN audits sup ON sup.engagement_id = se.id WHERE se.supervising_attorney_id = $5)
+			AND `+engagementVisible(1)+`
+		ORDER BY a.due_on, a.id`, append(scopeArgs(s), userID)...)
 	return collect(rows, err, func(r *sql.Rows) (domain.Audit, error) {
 		var number, vendor string
 		a, err := scanQAAudit(r, &number, &vendor)

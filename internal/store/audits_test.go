@@ -279,7 +279,7 @@ func TestAuditLifecycleStore(t *testing.T) {
 			if verdicts, err = tx.CompletedVerdicts(ctx, w.e1.ID); err != nil {
 				return err
 			}
-			mine, err = tx.MyAudits(ctx, w.att.ID)
+			mine, err = tx.MyAudits(ctx, store.Scope{UserID: w.att.ID}, w.att.ID)
 			return err
 		})
 		if !slices.Equal(verdicts, []string{"fail"}) || len(mine) != 0 {
@@ -312,7 +312,7 @@ func TestFinalAuditStore(t *testing.T) {
 			if due, err = tx.FinalAuditsWithoutAudit(ctx); err != nil {
 				return err
 			}
-			mine, err = tx.MyAudits(ctx, w.att.ID)
+			mine, err = tx.MyAudits(ctx, store.Scope{UserID: w.att.ID}, w.att.ID)
 			return err
 		})
 		if len(due) != 0 || len(mine) != 1 || mine[0].ID != au.ID || mine[0].MatterNumber != w.m1.Number || mine[0].VendorName != w.vendorA.Name {

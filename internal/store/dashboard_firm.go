@@ -117,7 +117,10 @@ func (tx *Tx) RecentSecurityEvents(ctx context.Context, since time.Time, limit i
 	var all []SecurityEvent
 	counts := map[string]int{}
 	var fromSeq int64
-	if err := tx.queryRow(ctx, `SELECT COALESCE(MIN(seq), 0) FROM audit_events WHERE at >= $1`, us(since)).Scan(&fromSeq); err != nil {
+	// The first event of the period, by its time's index: events are
+	// appended in time order, so its seq starts the period (MIN(seq) over
+	// the period would read every event of the last 30 days).
+	if err := tx.queryRow(ctx, `SELECT COALESCE((SELECT seq FROM audit_events WHERE at >= $1 ORDER BY at, seq LIMIT 1), 0)`, us(since)).Scan(&fromSeq); err != nil {
 		return nil, nil, err
 	}
 	for _, action := range SecurityActions {

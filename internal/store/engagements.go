@@ -80,7 +80,8 @@ func (tx *Tx) ListEngagements(ctx context.Context, s Scope, f EngagementFilter) 
 	rows, err := tx.query(ctx, `SELECT `+engagementCols+`, m.number, m.title, c.name, v.name, u.name
 		FROM engagements e JOIN matters m ON m.id = e.matter_id JOIN clients c ON c.id = m.client_id
 		JOIN vendors v ON v.id = e.vendor_id JOIN users u ON u.id = e.supervising_attorney_id
-		WHERE `+engagementVisible(1)+` AND e.id > $5 AND ($6 = 0 OR e.matter_id = $6) AND ($7 = 0 OR e.vendor_id = $7)
+		WHERE `+engagementVisible(1)+engagementScopeHint(s)+given(f.MatterID, ` AND e.matter_id = $6`)+given(f.SupervisingAttorneyID, ` AND e.supervising_attorney_id = $8`)+`
+		AND e.id > $5 AND ($6 = 0 OR e.matter_id = $6) AND ($7 = 0 OR e.vendor_id = $7)
 		AND ($8 = 0 OR e.supervising_attorney_id = $8) AND ($9 = '' OR e.stage = $9)
 		ORDER BY e.id LIMIT $10`, append(scopeArgs(s), f.AfterID, f.MatterID, f.VendorID, f.SupervisingAttorneyID, string(f.Stage), f.limit())...)
 	return collect(rows, err, func(r *sql.Rows) (EngagementSummary, error) {
@@ -104,7 +105,7 @@ type Counts struct {
 func (tx *Tx) CountsFor(ctx context.Context, s Scope) (Counts, error) {
 	c := Counts{EngagementStages: map[domain.Stage]int{}}
 	args := scopeArgs(s)
-	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM matters m WHERE `+matterVisible(1), args...).Scan(&c.Matters); err != nil {
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM matters m WHERE `+matterVisible(1)+matterScopeHint(s), args...).Scan(&c.Matters); err != nil {
 		return c, err
 	}
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM vendors v WHERE `+vendorVisible, args[:3]...).Scan(&c.Vendors); err != nil {
@@ -113,7 +114,7 @@ func (tx *Tx) CountsFor(ctx context.Context, s Scope) (Counts, error) {
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM clients c WHERE `+clientVisible, args[:3]...).Scan(&c.Clients); err != nil {
 		return c, err
 	}
-	rows, err := tx.query(ctx, `SELECT e.stage, COUNT(*) FROM engagements e JOIN matters m ON m.id = e.matter_id WHERE `+engagementVisible(1)+` GROUP BY e.stage`, args...)
+	rows, err := tx.query(ctx, `SELECT e.stage, COUNT(*) FROM engagements e JOIN matters m ON m.id = e.matter_id WHERE `+engagementVisible(1)+engagementScopeHint(s)+` GROUP BY e.stage`, args...)
 	if err != nil {
 		return c, err
 	}
@@ -130,4 +131,13 @@ func (tx *Tx) CountsFor(ctx context.Context, s Scope) (Counts, error) {
 		}
 	}
 	return c, rows.Err()
+}
+
+// given is cond when the filter value v is set, else "": a filter's own
+// condition beside its catch-all ($n = 0 OR …), which an index can drive.
+func given(v int64, cond string) string {
+	if v == 0 {
+		return ""
+	}
+	return cond
 }

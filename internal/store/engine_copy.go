@@ -242,9 +242,11 @@ func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]
 }
 
 // sqliteTables lists the source's tables but SQLite's own, the migrations'
-// bookkeeping and the jobs lease.
+// bookkeeping, the jobs lease and the search's text index (virtual tables
+// and their shadow tables: PostgreSQL indexes the same texts its own way).
 func sqliteTables(ctx context.Context, q querier) ([]string, error) {
-	ts, err := queryStrings(ctx, q, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT IN ($1, $2) ORDER BY name`, bookkeeping, jobLeases)
+	ts, err := queryStrings(ctx, q, `SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
+		AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name NOT IN ($1, $2) ORDER BY name`, bookkeeping, jobLeases)
 	if err != nil {
 		return nil, fmt.Errorf("list the source's tables: %w", err)
 	}

@@ -68,7 +68,7 @@ type MatterSummary struct {
 func (tx *Tx) ListMatters(ctx context.Context, s Scope, f MatterFilter) ([]MatterSummary, error) {
 	q := "%" + likeEscaper.Replace(strings.ToLower(f.Query)) + "%"
 	rows, err := tx.query(ctx, `SELECT `+matterCols+`, c.name, u.name FROM matters m
-		JOIN clients c ON c.id = m.client_id JOIN users u ON u.id = m.responsible_attorney_id WHERE `+matterVisible(1)+`
+		JOIN clients c ON c.id = m.client_id JOIN users u ON u.id = m.responsible_attorney_id WHERE `+matterVisible(1)+matterScopeHint(s)+given(f.ClientID, ` AND m.client_id = $6`)+`
 		AND m.id > $5 AND ($6 = 0 OR m.client_id = $6) AND ($7 = '' OR m.status = $7)
 		AND (lower(m.number) LIKE $8 ESCAPE '\' OR lower(m.title) LIKE $8 ESCAPE '\')
 		ORDER BY m.id LIMIT $9`, append(scopeArgs(s), f.AfterID, f.ClientID, f.Status, q, f.limit())...)

@@ -33,6 +33,40 @@ func engagementVisible(first int) string {
 		($%[2]d <> 0 AND e.vendor_id = $%[2]d AND EXISTS (SELECT 1 FROM engagement_members em WHERE em.engagement_id = e.id AND em.user_id = $%[4]d)))`, a, b, c, d)
 }
 
+// Scope hints: conditions that engagementVisible and matterVisible already
+// imply for a vendor's or a client's scope, written so an index can drive
+// the query (the engagements of the vendor; the matters of the client).
+// The engines' planners do not see through the OR of the visibility
+// conditions, so without them a vendor's list reads every engagement of
+// the firm to find its own. They use the same placeholders ($2 vendor, $3
+// client) and add nothing for the firm's scope.
+
+// engagementScopeHint is the hint on engagements e (joined with matters m).
+func engagementScopeHint(s Scope) string {
+	switch {
+	case s.All:
+		return ""
+	case s.VendorID != 0:
+		return ` AND e.vendor_id = $2`
+	case s.ClientID != 0:
+		return ` AND m.client_id = $3`
+	}
+	return ""
+}
+
+// matterScopeHint is the hint on matters m.
+func matterScopeHint(s Scope) string {
+	switch {
+	case s.All:
+		return ""
+	case s.VendorID != 0:
+		return ` AND m.id IN (SELECT hv.matter_id FROM engagements hv WHERE hv.vendor_id = $2)`
+	case s.ClientID != 0:
+		return ` AND m.client_id = $3`
+	}
+	return ""
+}
+
 // scopeArgs binds a Scope to the four placeholders of matterVisible/engagementVisible.
 func scopeArgs(s Scope) []any {
 	all := 0

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 
 	"github.com/probity/probity/internal/domain"
@@ -23,9 +24,9 @@ func SearchPattern(term string) string {
 
 // SearchQuery is one group's search.
 type SearchQuery struct {
-	Scope   Scope
-	Pattern string // from SearchPattern
-	Limit   int    // rows to return (the count is of all)
+	Scope Scope
+	Term  string // what to find: a literal substring, any case
+	Limit int    // rows to return (the count is of all)
 	// HideHighlyConfidential leaves out rows on highly confidential matters
 	// (a session without its second factor); they are still counted apart
 	// in SearchCount.HighlyConfidential.
@@ -62,24 +63,54 @@ type SearchRow struct {
 	Sensitivity  domain.Sensitivity
 }
 
+// SearchCountCap is how many matching rows a group counts at most: a broad
+// term on a large firm matches tens of thousands of documents, and counting
+// them all (each through the scope and the gates) would cost the search
+// hundreds of milliseconds for a number nobody reads. Past it the count is
+// a lower bound ("1,000 or more").
+const SearchCountCap = 1000
+
 // SearchCount is how many rows match in scope, and how many of those are on
-// highly confidential matters.
+// highly confidential matters; Capped when there are more than
+// SearchCountCap (Total is then SearchCountCap, HighlyConfidential of
+// those counted).
 type SearchCount struct {
 	Total              int
 	HighlyConfidential int
+	Capped             bool
 }
 
-const hcCount = `COUNT(*), COALESCE(SUM(CASE WHEN m.sensitivity = 'highly_confidential' THEN 1 ELSE 0 END), 0)`
+// hcCount counts the rows of a capped subquery naming its sensitivity s.
+const hcCount = `COUNT(*), COALESCE(SUM(CASE WHEN s = 'highly_confidential' THEN 1 ELSE 0 END), 0)`
 
 // hcHidden is a condition on matters m: not highly confidential when $n is 1.
 func hcHidden(n string) string {
 	return `($` + n + ` = 0 OR m.sensitivity <> 'highly_confidential')`
 }
 
-func (tx *Tx) searchCount(ctx context.Context, q string, args ...any) (SearchCount, error) {
+// searchCount counts the rows of from (FROM … WHERE …, over matters m), at
+// most SearchCountCap of them; texts are the searched texts it matches.
+func (tx *Tx) searchCount(ctx context.Context, t termMatch, from string, args []any, texts ...searchText) (SearchCount, error) {
 	var c SearchCount
-	err := tx.queryRow(ctx, q, args...).Scan(&c.Total, &c.HighlyConfidential)
+	err := tx.queryRow(ctx, `SELECT `+hcCount+` FROM (SELECT m.sensitivity AS s`+from+` LIMIT `+strconv.Itoa(SearchCountCap+1)+`) capped`, args...).
+		Scan(&c.Total, &c.HighlyConfidential)
+	if err == nil {
+		err = c.cap(ctx, tx, t, texts...)
+	}
 	return c, err
+}
+
+// cap marks a count that is a lower bound — past SearchCountCap, or taken
+// among the newest rows of a text that holds the term in more — and brings
+// it back to the cap.
+func (c *SearchCount) cap(ctx context.Context, tx *Tx, t termMatch, texts ...searchText) error {
+	if c.Total > SearchCountCap {
+		c.Total, c.Capped = SearchCountCap, true
+		return nil
+	}
+	more, err := t.beyond(ctx, tx, texts...)
+	c.Capped = more
+	return err
 }
 
 func scanRows(rows *sql.Rows, err error, scan func(*sql.Rows) (SearchRow, error)) ([]SearchRow, error) {
@@ -88,9 +119,10 @@ func scanRows(rows *sql.Rows, err error, scan func(*sql.Rows) (SearchRow, error)
 
 // SearchMatters finds matters by number or title.
 func (tx *Tx) SearchMatters(ctx context.Context, q SearchQuery) ([]SearchRow, SearchCount, error) {
-	const where = ` FROM matters m JOIN clients c ON c.id = m.client_id WHERE (lower(m.number) LIKE $5 ESCAPE '\' OR lower(m.title) LIKE $5 ESCAPE '\') AND `
-	args := append(scopeArgs(q.Scope), q.Pattern)
-	c, err := tx.searchCount(ctx, `SELECT `+hcCount+where+matterVisible(1), args...)
+	t := tx.matchTerm(q.Term)
+	where := ` FROM matters m JOIN clients c ON c.id = m.client_id WHERE ` + in("m.id", t.ids(textMatters, "$5")) + ` AND `
+	args := append(scopeArgs(q.Scope), t.arg)
+	c, err := tx.searchCount(ctx, t, where+matterVisible(1), args, textMatters)
 	if err != nil || c.Total == 0 {
 		return nil, c, err
 	}
@@ -108,16 +140,16 @@ func (tx *Tx) SearchMatters(ctx context.Context, q SearchQuery) ([]SearchRow, Se
 
 // SearchParties finds matter parties by name or alias.
 func (tx *Tx) SearchParties(ctx context.Context, q SearchQuery) ([]SearchRow, SearchCount, error) {
-	const where = ` FROM parties p JOIN matters m ON m.id = p.matter_id WHERE (lower(p.name) LIKE $5 ESCAPE '\'
-		OR EXISTS (SELECT 1 FROM party_aliases a WHERE a.party_id = p.id AND lower(a.alias) LIKE $5 ESCAPE '\')) AND `
-	args := append(scopeArgs(q.Scope), q.Pattern)
-	c, err := tx.searchCount(ctx, `SELECT `+hcCount+where+matterVisible(1), args...)
+	t := tx.matchTerm(q.Term)
+	where := ` FROM parties p JOIN matters m ON m.id = p.matter_id WHERE ` + in("p.id", t.ids(textParties, "$5"), t.ids(textAliases, "$5")) + ` AND `
+	args := append(scopeArgs(q.Scope), t.arg)
+	c, err := tx.searchCount(ctx, t, where+matterVisible(1), args, textParties, textAliases)
 	if err != nil || c.Total == 0 {
 		return nil, c, err
 	}
 	rows, err := tx.query(ctx, `SELECT p.id, p.name, m.id, m.number, m.title, m.sensitivity,
-		COALESCE((SELECT MIN(a.alias) FROM party_aliases a WHERE a.party_id = p.id AND lower(a.alias) LIKE $5 ESCAPE '\'), '')`+where+matterVisible(1)+` AND `+hcHidden("6")+`
-		ORDER BY lower(p.name), p.id LIMIT $7`, append(args, q.hide(), q.limit())...)
+		COALESCE((SELECT MIN(a.alias) FROM party_aliases a WHERE a.party_id = p.id AND lower(a.alias) LIKE $8 ESCAPE '\'), '')`+where+matterVisible(1)+` AND `+hcHidden("6")+`
+		ORDER BY lower(p.name), p.id LIMIT $7`, append(args, q.hide(), q.limit(), SearchPattern(q.Term))...)
 	list, err := scanRows(rows, err, func(r *sql.Rows) (SearchRow, error) {
 		var s SearchRow
 		var number, title, alias string
@@ -130,10 +162,15 @@ func (tx *Tx) SearchParties(ctx context.Context, q SearchQuery) ([]SearchRow, Se
 
 // SearchVendors finds vendors by name or legal name.
 func (tx *Tx) SearchVendors(ctx context.Context, q SearchQuery) ([]SearchRow, SearchCount, error) {
-	const where = ` FROM vendors v WHERE (lower(v.name) LIKE $4 ESCAPE '\' OR lower(v.legal_name) LIKE $4 ESCAPE '\') AND ` + vendorVisible
-	args := append(vendorArgs(q.Scope), q.Pattern)
+	t := tx.matchTerm(q.Term)
+	where := ` FROM vendors v WHERE ` + in("v.id", t.ids(textVendors, "$4")) + ` AND ` + vendorVisible
+	args := append(vendorArgs(q.Scope), t.arg)
 	var c SearchCount
-	if err := tx.queryRow(ctx, `SELECT COUNT(*)`+where, args...).Scan(&c.Total); err != nil || c.Total == 0 {
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1`+where+` LIMIT `+strconv.Itoa(SearchCountCap+1)+`) capped`, args...).Scan(&c.Total)
+	if err == nil {
+		err = c.cap(ctx, tx, t, textVendors)
+	}
+	if err != nil || c.Total == 0 {
 		return nil, c, err
 	}
 	rows, err := tx.query(ctx, `SELECT v.id, v.name, v.legal_name, v.country`+where+` ORDER BY lower(v.name), v.id LIMIT $5`, append(args, q.limit())...)
@@ -148,12 +185,13 @@ func (tx *Tx) SearchVendors(ctx context.Context, q SearchQuery) ([]SearchRow, Se
 }
 
 // SearchEngagements finds engagements by their service, description or
-// vendor's name.
+// vendor's name or legal name.
 func (tx *Tx) SearchEngagements(ctx context.Context, q SearchQuery) ([]SearchRow, SearchCount, error) {
-	const where = ` FROM engagements e JOIN matters m ON m.id = e.matter_id JOIN vendors v ON v.id = e.vendor_id
-		WHERE (lower(e.service) LIKE $5 ESCAPE '\' OR lower(e.description) LIKE $5 ESCAPE '\' OR lower(v.name) LIKE $5 ESCAPE '\') AND `
-	args := append(scopeArgs(q.Scope), q.Pattern)
-	c, err := tx.searchCount(ctx, `SELECT `+hcCount+where+engagementVisible(1), args...)
+	t := tx.matchTerm(q.Term)
+	where := ` FROM engagements e JOIN matters m ON m.id = e.matter_id JOIN vendors v ON v.id = e.vendor_id
+		WHERE ` + in("e.id", t.ids(textEngagements, "$5"), `SELECT ev.id FROM engagements ev WHERE ev.vendor_id IN (`+t.ids(textVendors, "$5")+`)`) + ` AND `
+	args := append(scopeArgs(q.Scope), t.arg)
+	c, err := tx.searchCount(ctx, t, where+engagementVisible(1), args, textEngagements, textVendors)
 	if err != nil || c.Total == 0 {
 		return nil, c, err
 	}
@@ -187,41 +225,41 @@ const (
 	SourceMessages     SearchSource = "messages"     // message bodies, and thread subjects on a thread's first post
 )
 
-// sourceSQL is, per source: FROM and the match condition (on $5), the row
-// id column, and the columns a row reads.
-var sourceSQL = map[SearchSource]struct{ from, id, cols string }{
-	SourceDocuments: {
-		from: ` FROM engagement_documents x JOIN documents d ON d.id = x.document_id JOIN engagements e ON e.id = x.engagement_id JOIN matters m ON m.id = e.matter_id
-			WHERE (lower(d.filename) LIKE $5 ESCAPE '\' OR lower(x.description) LIKE $5 ESCAPE '\')`,
-		id:   `x.id`,
-		cols: `x.id, e.id, m.id, m.number, m.sensitivity, 0, d.filename, d.filename, x.description`,
-	},
-	SourceDeliverables: {
-		from: ` FROM deliverables x JOIN engagements e ON e.id = x.engagement_id JOIN matters m ON m.id = e.matter_id
-			WHERE (lower(x.title) LIKE $5 ESCAPE '\' OR EXISTS (SELECT 1 FROM deliverable_versions dv JOIN documents d ON d.id = dv.document_id
-				WHERE dv.deliverable_id = x.id AND lower(d.filename) LIKE $5 ESCAPE '\'))`,
-		id: `x.id`,
-		cols: `x.id, e.id, m.id, m.number, m.sensitivity, 0, x.title, x.title,
-			COALESCE((SELECT MIN(d.filename) FROM deliverable_versions dv JOIN documents d ON d.id = dv.document_id
-				WHERE dv.deliverable_id = x.id AND lower(d.filename) LIKE $5 ESCAPE '\'), '')`,
-	},
-	SourceReleased: {
-		from: ` FROM deliverables x JOIN engagements e ON e.id = x.engagement_id JOIN matters m ON m.id = e.matter_id
+// sourceSQL is, per source: FROM and the match condition (the term at
+// $5), the row id column, and the columns a row reads (where a column shows
+// which file name matched, it finds it with the LIKE pattern at $10).
+func (t termMatch) sourceSQL(src SearchSource) (from, id, cols string, ok bool) {
+	// A deliverable matches by its title or the file names of its versions
+	// (released ones only, for the client).
+	versions := func(released string) string {
+		return `SELECT dv.deliverable_id FROM deliverable_versions dv WHERE ` + released + `dv.document_id IN (` + t.ids(textDocuments, "$5") + `)`
+	}
+	matchedFile := func(released string) string {
+		return `COALESCE((SELECT MIN(d.filename) FROM deliverable_versions dv JOIN documents d ON d.id = dv.document_id
+			WHERE dv.deliverable_id = x.id AND ` + released + `lower(d.filename) LIKE $10 ESCAPE '\'), '')`
+	}
+	switch src {
+	case SourceDocuments:
+		return ` FROM engagement_documents x JOIN documents d ON d.id = x.document_id JOIN engagements e ON e.id = x.engagement_id JOIN matters m ON m.id = e.matter_id
+			WHERE ` + in("x.id", `SELECT xd.id FROM engagement_documents xd WHERE xd.document_id IN (`+t.ids(textDocuments, "$5")+`)`, t.ids(textShared, "$5")),
+			`x.id`, `x.id, e.id, m.id, m.number, m.sensitivity, 0, d.filename, d.filename, x.description`, true
+	case SourceDeliverables:
+		return ` FROM deliverables x JOIN engagements e ON e.id = x.engagement_id JOIN matters m ON m.id = e.matter_id
+			WHERE ` + in("x.id", t.ids(textDeliverable, "$5"), versions("")),
+			`x.id`, `x.id, e.id, m.id, m.number, m.sensitivity, 0, x.title, x.title, ` + matchedFile(""), true
+	case SourceReleased:
+		const client = `dv.release_kind = 'client' AND `
+		return ` FROM deliverables x JOIN engagements e ON e.id = x.engagement_id JOIN matters m ON m.id = e.matter_id
 			WHERE EXISTS (SELECT 1 FROM deliverable_versions rv WHERE rv.deliverable_id = x.id AND rv.release_kind = 'client')
-			AND (lower(x.title) LIKE $5 ESCAPE '\' OR EXISTS (SELECT 1 FROM deliverable_versions dv JOIN documents d ON d.id = dv.document_id
-				WHERE dv.deliverable_id = x.id AND dv.release_kind = 'client' AND lower(d.filename) LIKE $5 ESCAPE '\'))`,
-		id: `x.id`,
-		cols: `x.id, e.id, m.id, m.number, m.sensitivity, 0, x.title, x.title,
-			COALESCE((SELECT MIN(d.filename) FROM deliverable_versions dv JOIN documents d ON d.id = dv.document_id
-				WHERE dv.deliverable_id = x.id AND dv.release_kind = 'client' AND lower(d.filename) LIKE $5 ESCAPE '\'), '')`,
-	},
-	SourceMessages: {
-		from: ` FROM messages x JOIN message_threads t ON t.id = x.thread_id JOIN engagements e ON e.id = x.engagement_id JOIN matters m ON m.id = e.matter_id
-			WHERE (lower(x.body) LIKE $5 ESCAPE '\' OR (lower(t.subject) LIKE $5 ESCAPE '\'
-				AND x.id = (SELECT MIN(f.id) FROM messages f WHERE f.thread_id = t.id)))`,
-		id:   `x.id`,
-		cols: `x.id, e.id, m.id, m.number, m.sensitivity, t.id, t.subject, x.body, t.subject`,
-	},
+			AND ` + in("x.id", t.ids(textDeliverable, "$5"), versions(client)),
+			`x.id`, `x.id, e.id, m.id, m.number, m.sensitivity, 0, x.title, x.title, ` + matchedFile(client), true
+	case SourceMessages:
+		// A thread's subject is found on its first message.
+		return ` FROM messages x JOIN message_threads t ON t.id = x.thread_id JOIN engagements e ON e.id = x.engagement_id JOIN matters m ON m.id = e.matter_id
+			WHERE ` + in("x.id", t.ids(textMessages, "$5"), `SELECT MIN(f.id) FROM messages f WHERE f.thread_id IN (`+t.ids(textThreads, "$5")+`) GROUP BY f.thread_id`),
+			`x.id`, `x.id, e.id, m.id, m.number, m.sensitivity, t.id, t.subject, x.body, t.subject`, true
+	}
+	return "", "", "", false
 }
 
 // EngagementMatches is how many rows of a source match on one engagement.
@@ -235,23 +273,41 @@ type EngagementMatches struct {
 // (",a,b,"), or the list is empty.
 const stageIn = `($6 = '' OR $6 LIKE ('%,' || e.stage || ',%'))`
 
-// SearchPerEngagement counts the rows of a source matching the pattern on
+// SearchPerEngagement counts the rows of a source matching the term on
 // each engagement in scope at one of q.Stages, highly confidential ones
-// included (and marked).
-func (tx *Tx) SearchPerEngagement(ctx context.Context, src SearchSource, q SearchQuery) ([]EngagementMatches, error) {
-	s, ok := sourceSQL[src]
+// included (and marked): the newest SearchCountCap rows at most, capped
+// when there are more.
+func (tx *Tx) SearchPerEngagement(ctx context.Context, src SearchSource, q SearchQuery) (per []EngagementMatches, capped bool, err error) {
+	t := tx.matchTerm(q.Term)
+	from, id, _, ok := t.sourceSQL(src)
 	if !ok {
-		return nil, domain.Invalid("kind", "unknown search source")
+		return nil, false, domain.Invalid("kind", "unknown search source")
 	}
-	rows, err := tx.query(ctx, `SELECT e.id, COUNT(*), MIN(CASE WHEN m.sensitivity = 'highly_confidential' THEN 1 ELSE 0 END)`+s.from+`
-		AND `+engagementVisible(1)+` AND `+stageIn+` GROUP BY e.id ORDER BY e.id`, append(scopeArgs(q.Scope), q.Pattern, q.Stages)...)
-	return collect(rows, err, func(r *sql.Rows) (EngagementMatches, error) {
+	rows, err := tx.query(ctx, `SELECT eid, COUNT(*), MIN(hc) FROM (SELECT e.id AS eid, CASE WHEN m.sensitivity = 'highly_confidential' THEN 1 ELSE 0 END AS hc`+from+`
+		AND `+engagementVisible(1)+` AND `+stageIn+` ORDER BY `+id+` DESC LIMIT `+strconv.Itoa(SearchCountCap+1)+`) capped GROUP BY eid ORDER BY eid`,
+		append(scopeArgs(q.Scope), t.arg, q.Stages)...)
+	n := 0
+	per, err = collect(rows, err, func(r *sql.Rows) (EngagementMatches, error) {
 		var x EngagementMatches
 		var hc int
 		err := r.Scan(&x.EngagementID, &x.Rows, &hc)
 		x.HighlyConfidential = hc == 1
+		n += x.Rows
 		return x, err
 	})
+	if err != nil || n > SearchCountCap {
+		return per, err == nil, err
+	}
+	capped, err = t.beyond(ctx, tx, sourceTexts[src]...)
+	return per, capped, err
+}
+
+// sourceTexts are the searched texts of each engagement-level source.
+var sourceTexts = map[SearchSource][]searchText{
+	SourceDocuments:    {textDocuments, textShared},
+	SourceDeliverables: {textDeliverable, textDocuments},
+	SourceReleased:     {textDeliverable, textDocuments},
+	SourceMessages:     {textMessages, textThreads},
 }
 
 // SearchSourceRows lists a source's matching rows in scope at one of
@@ -260,12 +316,17 @@ func (tx *Tx) SearchPerEngagement(ctx context.Context, src SearchSource, q Searc
 // caller keeps the rows of the engagements it may open and asks for the
 // next page from the last id.
 func (tx *Tx) SearchSourceRows(ctx context.Context, src SearchSource, q SearchQuery, before int64) ([]SearchRow, error) {
-	s, ok := sourceSQL[src]
+	t := tx.matchTerm(q.Term)
+	from, id, cols, ok := t.sourceSQL(src)
 	if !ok {
 		return nil, domain.Invalid("kind", "unknown search source")
 	}
-	rows, err := tx.query(ctx, `SELECT `+s.cols+s.from+` AND `+engagementVisible(1)+` AND `+stageIn+` AND `+hcHidden("7")+`
-		AND ($8 = 0 OR `+s.id+` < $8) ORDER BY `+s.id+` DESC LIMIT $9`, append(scopeArgs(q.Scope), q.Pattern, q.Stages, q.hide(), before, q.limit())...)
+	args := append(scopeArgs(q.Scope), t.arg, q.Stages, q.hide(), before, q.limit())
+	if strings.Contains(cols, "$10") {
+		args = append(args, SearchPattern(q.Term))
+	}
+	rows, err := tx.query(ctx, `SELECT `+cols+from+` AND `+engagementVisible(1)+` AND `+stageIn+` AND `+hcHidden("7")+`
+		AND ($8 = 0 OR `+id+` < $8) ORDER BY `+id+` DESC LIMIT $9`, args...)
 	return scanRows(rows, err, func(r *sql.Rows) (SearchRow, error) {
 		var x SearchRow
 		var a, b string

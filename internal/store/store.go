@@ -41,6 +41,13 @@ type Dialect interface {
 	// stored dates): the engines' date functions differ.
 	UTCDay(col string) string
 	UTCMonth(col string) string
+	// TextIndexed is a subquery of the ids of the newest (highest) newest
+	// rows of a searched text (search_text.go) holding the term bound at
+	// param, answered from the engine's own text index, and the value to
+	// bind there; ok is false when the engine answers this term with LIKE
+	// instead (PostgreSQL, whose pg_trgm indexes serve LIKE itself; SQLite
+	// for a term shorter than a trigram).
+	TextIndexed(index, param, term string, newest int) (subquery, arg string, ok bool)
 }
 
 // Store is a handle on one database. Reads may run concurrently; writes go

@@ -14,7 +14,9 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -152,4 +154,17 @@ func (Dialect) UTCDay(col string) string {
 // UTCMonth is the SQL for the UTC month 'YYYY-MM' of a unix-microseconds column.
 func (Dialect) UTCMonth(col string) string {
 	return "strftime('%Y-%m', " + col + " / 1000000, 'unixepoch')"
+}
+
+// TextIndexed implements store.Dialect with the FTS5 trigram tables of
+// migration 0023 (named index): a term of three characters or more is one
+// phrase, matched as a substring in any of the table's columns, case
+// folded, the newest rows first (FTS5 walks its lists backwards and stops);
+// a shorter one has no trigram and is left to LIKE.
+func (Dialect) TextIndexed(index, param, term string, newest int) (string, string, bool) {
+	if utf8.RuneCountInString(term) < 3 {
+		return "", "", false
+	}
+	return `SELECT id FROM (SELECT rowid AS id FROM ` + index + ` WHERE ` + index + ` MATCH ` + param + ` ORDER BY rowid DESC LIMIT ` + strconv.Itoa(newest) + `) newest`,
+		`"` + strings.ReplaceAll(term, `"`, `""`) + `"`, true
 }
