@@ -55,7 +55,8 @@ func testMain(env map[string]string) (*Main, *lockedBuffer, *lockedBuffer) {
 }
 
 // startServer runs `probity serve --addr 127.0.0.1:0 [args]` on a fresh
-// database of engine e and waits until it is ready. It stops at cleanup.
+// database of engine e (at the latest schema, from the test template) and
+// waits until it is ready. It stops at cleanup.
 func startServer(tb testing.TB, e testenv.Engine, args ...string) *running {
 	tb.Helper()
 	return startServerAt(tb, e, nil, args...)
@@ -65,7 +66,7 @@ func startServer(tb testing.TB, e testenv.Engine, args ...string) *running {
 // control (nil: the real clock).
 func startServerAt(tb testing.TB, e testenv.Engine, now func() time.Time, args ...string) *running {
 	tb.Helper()
-	dbURL, dataDir := e.URL(tb)
+	dbURL, dataDir := e.MigratedURL(tb)
 	m, out, errb := testMain(nil)
 	if now != nil {
 		m.Now = now

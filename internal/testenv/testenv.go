@@ -6,9 +6,7 @@ package testenv
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"net/url"
 	"os"
 	"os/exec"
@@ -40,15 +38,21 @@ type Engine struct {
 	// URL returns a database URL for a new, empty database (a fresh data
 	// directory for SQLite, a fresh schema for PostgreSQL) and the data dir.
 	URL func(tb testing.TB) (databaseURL, dataDir string)
+	// Migrated is URL for a database already at the latest schema, copied
+	// from a template migrated once per test process (see template.go).
+	Migrated func(tb testing.TB) (databaseURL, dataDir string)
 }
 
 // Engines returns SQLite and PostgreSQL. PostgreSQL is omitted (or, under
 // CI, the test fails) when $PROBITY_TEST_POSTGRES is unset.
 func Engines(tb testing.TB) []Engine {
 	tb.Helper()
-	es := []Engine{{Name: "sqlite", URL: func(tb testing.TB) (string, string) { return "", tb.TempDir() }}}
+	es := []Engine{{Name: "sqlite", URL: func(tb testing.TB) (string, string) { return "", tb.TempDir() }, Migrated: sqliteMigrated}}
 	if os.Getenv("PROBITY_TEST_POSTGRES") != "" {
-		es = append(es, Engine{Name: "postgres", URL: func(tb testing.TB) (string, string) { return PostgresURL(tb), tb.TempDir() }})
+		es = append(es, Engine{Name: "postgres",
+			URL:      func(tb testing.TB) (string, string) { return PostgresURL(tb), tb.TempDir() },
+			Migrated: func(tb testing.TB) (string, string) { return postgresMigrated(tb), tb.TempDir() },
+		})
 	} else if CI() {
 		tb.Fatalf("PROBITY_TEST_POSTGRES is required under CI=true (run the tests through scripts/test)")
 	} else {
@@ -65,10 +69,20 @@ func ForEachEngine(t *testing.T, fn func(t *testing.T, e Engine)) {
 	}
 }
 
+// MigratedURL returns e.Migrated, or e.URL where the engine has no
+// template (the migration then runs when the database is opened).
+func (e Engine) MigratedURL(tb testing.TB) (string, string) {
+	tb.Helper()
+	if e.Migrated != nil {
+		return e.Migrated(tb)
+	}
+	return e.URL(tb)
+}
+
 // OpenStore opens a fresh, migrated store on the engine, closed at cleanup.
 func OpenStore(tb testing.TB, e Engine) *store.Store {
 	tb.Helper()
-	u, dir := e.URL(tb)
+	u, dir := e.MigratedURL(tb)
 	ctx := context.Background()
 	s, err := engine.Open(ctx, u, dir)
 	if err != nil {
@@ -89,25 +103,8 @@ func PostgresURL(tb testing.TB) string {
 	if base == "" {
 		Missing(tb, "PostgreSQL ($PROBITY_TEST_POSTGRES)")
 	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		tb.Fatalf("create schema on %s: %v", redact(base), err)
-	}
-	tb.Cleanup(func() {
-		db, err := sql.Open("pgx", base)
-		if err != nil {
-			return
-		}
-		defer db.Close()
-		_, _ = db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-	})
+	schema := "t_" + randomSuffix()
+	onServer(tb, base, `CREATE SCHEMA `+schema, `DROP SCHEMA `+schema+` CASCADE`)
 	u, err := url.Parse(base)
 	if err != nil {
 		tb.Fatal(err)
@@ -116,6 +113,27 @@ func PostgresURL(tb testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// onServer runs create on the PostgreSQL server at base, and drop at cleanup.
+func onServer(tb testing.TB, base, create, drop string) {
+	tb.Helper()
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec(create); err != nil {
+		tb.Fatalf("%s on %s: %v", create, redact(base), err)
+	}
+	tb.Cleanup(func() {
+		db, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		_, _ = db.Exec(drop)
+	})
 }
 
 func redact(s string) string {
