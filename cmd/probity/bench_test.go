@@ -19,6 +19,10 @@ import (
 // cores of the reference machine busy.
 const benchWorkers = 8
 
+// benchWarmup is how many requests of the mixed workload each load run
+// makes, unmeasured, before the measured ones (runMix).
+const benchWarmup = 20000
+
 // BenchmarkColdStart measures `probity serve` from start to its first 200 on
 // /readyz on an empty SQLite data directory (migrations included), against
 // the reference of opening a bare SQLite file and creating one table.

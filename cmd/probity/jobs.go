@@ -12,9 +12,10 @@ import (
 // How often the lease holder runs each periodic job (each also runs as soon
 // as the server takes the lease).
 const (
-	reminderPoll    = time.Hour     // approval-lapse reminders, audits come due, digests due
-	pauseCheckEvery = time.Hour     // engagements of vendors whose approval lapsed are paused
-	blobSweepEvery  = 6 * time.Hour // stored documents no row names, older than a day, are removed
+	reminderPoll    = time.Hour      // approval-lapse reminders, audits come due, digests due
+	pauseCheckEvery = time.Hour      // engagements of vendors whose approval lapsed are paused
+	blobSweepEvery  = 6 * time.Hour  // stored documents no row names, older than a day, are removed
+	statisticsEvery = 24 * time.Hour // the query planner's statistics (store/statistics.go)
 )
 
 // startJobs starts serve's background work until ctx ends and returns a func
@@ -43,6 +44,7 @@ func (m *Main) startJobs(ctx context.Context, a *app.App, leader *app.Leader, de
 				func(ctx context.Context) { a.RunPauseCheck(ctx, pauseCheckEvery) },
 				func(ctx context.Context) { a.RunDigests(ctx, reminderPoll) }, // claimed per person: sent once
 				func(ctx context.Context) { a.RunBlobSweep(ctx, blobSweepEvery) },
+				func(ctx context.Context) { refreshStatistics(ctx, a, log) },
 			}
 			if deliver != nil {
 				jobs = append(jobs, deliver) // mail.go: the outbox
@@ -55,6 +57,23 @@ func (m *Main) startJobs(ctx context.Context, a *app.App, leader *app.Leader, de
 		})
 	}()
 	return func() { cancel(); <-led; <-warmed }
+}
+
+// refreshStatistics brings the query planner's statistics up to date at
+// once and every statisticsEvery until ctx ends.
+func refreshStatistics(ctx context.Context, a *app.App, log *slog.Logger) {
+	t := time.NewTicker(statisticsEvery)
+	defer t.Stop()
+	for {
+		if err := a.Store.RefreshStatistics(ctx); err != nil && ctx.Err() == nil {
+			log.Error("query planner statistics", slog.Any("err", err))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // remind sends approval-lapse reminders and creates the quality audits that

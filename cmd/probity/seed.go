@@ -71,6 +71,9 @@ func (m *Main) seed(ctx context.Context, args []string) error {
 		}
 		return err
 	}
+	if err := s.RefreshStatistics(ctx); err != nil { // the planner's view of the new rows (store/statistics.go)
+		return err
+	}
 	fmt.Fprintf(m.Stdout, "Generated the %s data set in the %s database: %d clients, %d matters with %d parties, %d vendors, %d engagements with %d documents' records "+
 		"and %d messages in %d threads, %d vendor time entries, %d firm time entries, %d audit events.\n",
 		z.Name, s.Engine(), z.Clients, z.Matters, z.Parties, z.Vendors, z.Engagements, z.Documents, z.Messages, z.Threads, z.TimeEntries, z.FirmTime, z.AuditEvents)

@@ -191,7 +191,7 @@ type AuditSummary struct {
 func (tx *Tx) AuditSummaries(ctx context.Context, s Scope, from domain.Date) ([]AuditSummary, error) {
 	rows, err := tx.query(ctx, `SELECT v.name, COUNT(*), SUM(CASE WHEN a.verdict = 'fail' THEN 1 ELSE 0 END), SUM(a.errors), SUM(a.sample_size)
 		FROM engagements e JOIN matters m ON m.id = e.matter_id JOIN vendors v ON v.id = e.vendor_id JOIN audits a ON a.engagement_id = e.id
-		WHERE a.state = 'completed' AND a.due_on >= $5 AND `+engagementVisible(1)+`
+		WHERE a.state = 'completed' AND a.due_on >= $5 AND `+engagementVisible(1)+engagementScopeHint(s)+`
 		GROUP BY v.id, v.name ORDER BY v.name`, append(scopeArgs(s), string(from))...)
 	return collect(rows, err, func(r *sql.Rows) (AuditSummary, error) {
 		var a AuditSummary

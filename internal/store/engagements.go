@@ -105,32 +105,71 @@ type Counts struct {
 func (tx *Tx) CountsFor(ctx context.Context, s Scope) (Counts, error) {
 	c := Counts{EngagementStages: map[domain.Stage]int{}}
 	args := scopeArgs(s)
-	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM matters m WHERE `+matterVisible(1)+matterScopeHint(s), args...).Scan(&c.Matters); err != nil {
-		return c, err
-	}
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM vendors v WHERE `+vendorVisible, args[:3]...).Scan(&c.Vendors); err != nil {
 		return c, err
 	}
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM clients c WHERE `+clientVisible, args[:3]...).Scan(&c.Clients); err != nil {
 		return c, err
 	}
-	rows, err := tx.query(ctx, `SELECT e.stage, COUNT(*) FROM engagements e JOIN matters m ON m.id = e.matter_id WHERE `+engagementVisible(1)+engagementScopeHint(s)+` GROUP BY e.stage`, args...)
+	var err error
+	if s.VendorID == 0 && s.ClientID == 0 {
+		err = tx.firmCounts(ctx, s, &c)
+	} else {
+		if err = tx.queryRow(ctx, `SELECT COUNT(*) FROM matters m WHERE `+matterVisible(1)+matterScopeHint(s), args...).Scan(&c.Matters); err != nil {
+			return c, err
+		}
+		err = tx.addStageCounts(ctx, &c, 1, `SELECT e.stage, COUNT(*) FROM engagements e JOIN matters m ON m.id = e.matter_id WHERE `+
+			engagementVisible(1)+engagementScopeHint(s)+` GROUP BY e.stage`, args...)
+	}
+	for st, n := range c.EngagementStages {
+		if n == 0 {
+			delete(c.EngagementStages, st)
+		} else if st != domain.StageClosed {
+			c.OpenEngagements += n
+		}
+	}
+	return c, err
+}
+
+// firmCounts counts a firm user's matters and engagements as the firm's
+// less those of the matters the user is screened from (the firm's scope:
+// matterVisible and engagementVisible without a vendor or client), from the
+// indexes alone rather than by testing the screen on every row.
+func (tx *Tx) firmCounts(ctx context.Context, s Scope, c *Counts) error {
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM matters`).Scan(&c.Matters); err != nil {
+		return err
+	}
+	if err := tx.addStageCounts(ctx, c, 1, `SELECT stage, COUNT(*) FROM engagements GROUP BY stage`); err != nil {
+		return err
+	}
+	if s.All {
+		return nil
+	}
+	var screened int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM matter_screens WHERE user_id = $1`, s.UserID).Scan(&screened); err != nil {
+		return err
+	}
+	c.Matters -= screened
+	return tx.addStageCounts(ctx, c, -1, `SELECT e.stage, COUNT(*) FROM matter_screens ms JOIN engagements e ON e.matter_id = ms.matter_id
+		WHERE ms.user_id = $1 GROUP BY e.stage`, s.UserID)
+}
+
+// addStageCounts adds sign times each (stage, count) row of q to c.
+func (tx *Tx) addStageCounts(ctx context.Context, c *Counts, sign int, q string, args ...any) error {
+	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
-		return c, err
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var st domain.Stage
 		var n int
 		if err := rows.Scan(&st, &n); err != nil {
-			return c, err
+			return err
 		}
-		c.EngagementStages[st] = n
-		if st != domain.StageClosed {
-			c.OpenEngagements += n
-		}
+		c.EngagementStages[st] += sign * n
 	}
-	return c, rows.Err()
+	return rows.Err()
 }
 
 // given is cond when the filter value v is set, else "": a filter's own

@@ -66,12 +66,18 @@ type MatterSummary struct {
 
 // ListMatters lists matters within scope, by id.
 func (tx *Tx) ListMatters(ctx context.Context, s Scope, f MatterFilter) ([]MatterSummary, error) {
-	q := "%" + likeEscaper.Replace(strings.ToLower(f.Query)) + "%"
+	args := append(scopeArgs(s), f.AfterID, f.ClientID, f.Status, f.limit())
+	// The text filter is in the statement only when there is text: SQLite
+	// plans a LIKE on a bound pattern again for every value bound to it.
+	like := ""
+	if f.Query != "" {
+		like = ` AND (lower(m.number) LIKE $9 ESCAPE '\' OR lower(m.title) LIKE $9 ESCAPE '\')`
+		args = append(args, "%"+likeEscaper.Replace(strings.ToLower(f.Query))+"%")
+	}
 	rows, err := tx.query(ctx, `SELECT `+matterCols+`, c.name, u.name FROM matters m
 		JOIN clients c ON c.id = m.client_id JOIN users u ON u.id = m.responsible_attorney_id WHERE `+matterVisible(1)+matterScopeHint(s)+given(f.ClientID, ` AND m.client_id = $6`)+`
-		AND m.id > $5 AND ($6 = 0 OR m.client_id = $6) AND ($7 = '' OR m.status = $7)
-		AND (lower(m.number) LIKE $8 ESCAPE '\' OR lower(m.title) LIKE $8 ESCAPE '\')
-		ORDER BY m.id LIMIT $9`, append(scopeArgs(s), f.AfterID, f.ClientID, f.Status, q, f.limit())...)
+		AND m.id > $5 AND ($6 = 0 OR m.client_id = $6) AND ($7 = '' OR m.status = $7)`+like+`
+		ORDER BY m.id LIMIT $8`, args...)
 	return collect(rows, err, func(r *sql.Rows) (MatterSummary, error) {
 		var ms MatterSummary
 		var err error

@@ -48,6 +48,9 @@ type Dialect interface {
 	// instead (PostgreSQL, whose pg_trgm indexes serve LIKE itself; SQLite
 	// for a term shorter than a trigram).
 	TextIndexed(index, param, term string, newest int) (subquery, arg string, ok bool)
+	// RefreshStatistics brings the query planner's statistics up to date
+	// (statistics.go); db is the write pool.
+	RefreshStatistics(ctx context.Context, db *sql.DB) error
 }
 
 // Store is a handle on one database. Reads may run concurrently; writes go

@@ -65,7 +65,7 @@ func dashboardDB(b *testing.B) string {
 	if _, err := s.DB().Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := s.DB().Exec(`ANALYZE`); err != nil {
+	if err := s.RefreshStatistics(context.Background()); err != nil {
 		b.Fatal(err)
 	}
 	if err := s.Close(); err != nil {

@@ -4,6 +4,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"io/fs"
@@ -101,3 +102,7 @@ func (Dialect) UTCMonth(col string) string {
 func (Dialect) TextIndexed(index, param, term string, newest int) (string, string, bool) {
 	return "", "", false
 }
+
+// RefreshStatistics implements store.Dialect: nothing to do, autovacuum
+// keeps PostgreSQL's statistics.
+func (Dialect) RefreshStatistics(context.Context, *sql.DB) error { return nil }
