@@ -132,13 +132,21 @@ func TestSweepOrphanBlobs(t *testing.T) {
 			old[k] = int64(n)
 		}
 		b.plantPartial(t)
-		// Wait until the clock has passed every time stamp so far by a
-		// second (S3 keeps times to the second), so that what is planted
-		// next is younger than the cut-off for certain.
+		// Wait until the clock has passed every time stamp so far, the
+		// interrupted write's included (on a loaded machine it can start in
+		// a later second than the objects), by a second (S3 keeps times to
+		// the second), so that what is planted next is younger than the
+		// cut-off for certain.
 		var newest time.Time
 		_ = b.List(context.Background(), func(o blob.Object) error {
 			if o.ModTime.After(newest) {
 				newest = o.ModTime
+			}
+			return nil
+		})
+		_ = b.ListPartial(context.Background(), func(p blob.Partial) error {
+			if p.Started.After(newest) {
+				newest = p.Started
 			}
 			return nil
 		})
