@@ -468,7 +468,7 @@ func prepareLargeSet(b *testing.B) (string, []string, map[string]string, []vendo
 		b.Skipf("the large data set is not cached at %s: run BenchmarkDashboard in internal/web first (about 12 minutes)", src)
 	}
 	data := b.TempDir()
-	if err := copyFile(src, filepath.Join(data, engine.SQLiteFile)); err != nil {
+	if err := testenv.CopyFile(src, filepath.Join(data, engine.SQLiteFile)); err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
@@ -549,26 +549,6 @@ func recordTraining(tb testing.TB, base, adminToken string, people []vendorPerso
 			tb.Fatalf("record the training of vendor %d's person %d: %d %s", p.vendor, p.user, resp.StatusCode, out)
 		}
 	}
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst + ".partial")
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Close(); err != nil {
-		return err
-	}
-	return os.Rename(dst+".partial", dst)
 }
 
 // BenchmarkLoadMixed replays the mixed four-role workload (the weights

@@ -62,7 +62,7 @@ func sqliteMigrated(tb testing.TB) (string, string) {
 		tb.Fatalf("the migrated SQLite template: %v", sqliteTemplate.err)
 	}
 	dir := tb.TempDir()
-	if err := copyFile(sqliteTemplate.path, filepath.Join(dir, engine.SQLiteFile)); err != nil {
+	if err := CopyFile(sqliteTemplate.path, filepath.Join(dir, engine.SQLiteFile)); err != nil {
 		tb.Fatalf("copy the SQLite template: %v", err)
 	}
 	return "", dir
@@ -99,13 +99,15 @@ func buildSQLiteTemplate() (string, error) {
 	return final, os.Rename(tmp, final)
 }
 
-func copyFile(src, dst string) error {
+// CopyFile copies src to dst through dst.partial, renamed into place when
+// complete, so a reader never sees half a file.
+func CopyFile(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	out, err := os.Create(dst + ".partial")
 	if err != nil {
 		return err
 	}
@@ -113,7 +115,10 @@ func copyFile(src, dst string) error {
 		_ = out.Close()
 		return err
 	}
-	return out.Close()
+	if err := out.Close(); err != nil {
+		return err
+	}
+	return os.Rename(dst+".partial", dst)
 }
 
 var postgresTemplate struct {
