@@ -2,6 +2,7 @@ package domain
 
 import (
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -166,12 +167,22 @@ func LoadZone(tz string) *time.Location {
 	if tz == "" || tz == "Local" {
 		return time.UTC
 	}
+	if loc, ok := zones.Load(tz); ok {
+		return loc.(*time.Location)
+	}
 	loc, err := time.LoadLocation(tz)
 	if err != nil {
 		return time.UTC
 	}
+	zones.Store(tz, loc)
 	return loc
 }
+
+// zones holds the zones loaded so far: time.LoadLocation reads the zone
+// file again on every call, and every page formats times in the reader's
+// zone. Only zones that exist are kept, so the map is bounded by the zone
+// database; a changed zone database is read after a restart.
+var zones sync.Map
 
 // ZoneAbbrev is the zone's abbreviation at t ("EDT", "PST"), or "UTC+08"
 // where the zone database has only a numeric offset ("+08").

@@ -93,3 +93,20 @@ func TestParseLocale(t *testing.T) {
 		t.Errorf("unknown locale: %v", err)
 	}
 }
+
+// TestLoadZone: a zone is read once and the same one served after; an
+// empty or unknown name is UTC.
+func TestLoadZone(t *testing.T) {
+	ny := domain.LoadZone("America/New_York")
+	if ny.String() != "America/New_York" {
+		t.Fatalf("LoadZone(America/New_York) = %v", ny)
+	}
+	if again := domain.LoadZone("America/New_York"); again != ny {
+		t.Error("the zone was loaded again instead of served from the cache")
+	}
+	for _, tz := range []string{"", "Local", "Mars/Olympus_Mons", "../../etc/passwd"} {
+		if got := domain.LoadZone(tz); got != time.UTC {
+			t.Errorf("LoadZone(%q) = %v, want UTC", tz, got)
+		}
+	}
+}
