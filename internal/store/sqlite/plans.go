@@ -21,8 +21,8 @@ import (
 // firm person's 0 in the scope clauses, FTS5's own segment lookups from
 // segment 1 to 2. On the large data set that was 9% of the server's CPU under
 // the mixed workload (docs/BENCHMARKS.md). Probity's SQL is written for
-// generic plans (PostgreSQL plans its prepared statements the same way), and
-// sqlite_stat1's statistics still guide them.
+// plans that hold for any value (like PostgreSQL's generic plans of
+// prepared statements), and sqlite_stat1's statistics still guide them.
 //
 // The driver has no option for it, so the hook reaches the connection's
 // handle through reflection; if a driver upgrade renames those fields, every
