@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -41,10 +42,15 @@ type appServer struct {
 }
 
 // startAppServer runs the real binary with args and waits until it is ready.
-// It is interrupted (and, failing that, killed) at cleanup.
+// Its data directory is a new one unless args give --data. It is interrupted
+// (and, failing that, killed) at cleanup.
 func startAppServer(tb testing.TB, name string, args ...string) *appServer {
 	tb.Helper()
-	cmd := exec.Command(probityBinary(tb), append([]string{"serve", "--addr", "127.0.0.1:0", "--data", tb.TempDir()}, args...)...)
+	full := []string{"serve", "--addr", "127.0.0.1:0"}
+	if !slices.Contains(args, "--data") {
+		full = append(full, "--data", tb.TempDir())
+	}
+	cmd := exec.Command(probityBinary(tb), append(full, args...)...)
 	cmd.Env = append(os.Environ(), "GOMAXPROCS=2")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

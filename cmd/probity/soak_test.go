@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -148,16 +147,14 @@ func soakFlat(samples []soakSample) error {
 	}
 	steady := samples[len(samples)/4:]
 	first, second := steady[:len(steady)/2], steady[len(steady)/2:]
-	quantile := func(ss []soakSample, q float64, f func(soakSample) float64) float64 {
+	heap := func(ss []soakSample) []float64 {
 		v := make([]float64, len(ss))
 		for i, s := range ss {
-			v[i] = f(s)
+			v[i] = s.heap
 		}
-		slices.Sort(v)
-		return v[int(q*float64(len(v)-1))]
+		return v
 	}
-	heap := func(s soakSample) float64 { return s.heap }
-	h1, h2 := quantile(first, 0.5, heap), quantile(second, 0.5, heap)
+	h1, h2 := median(heap(first)), median(heap(second))
 	if h2 > h1+max(0.20*h1, 8<<20) {
 		return fmt.Errorf("heap in use grew: median %.1f MiB in the first half of the steady samples, %.1f MiB in the second (allowed: +max(20%%, 8 MiB))", h1/(1<<20), h2/(1<<20))
 	}
