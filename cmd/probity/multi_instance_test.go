@@ -323,6 +323,15 @@ func TestTwoServersOneSystem(t *testing.T) {
 				t.Errorf("message %d to %s (%q) never arrived", m.ID, m.To, m.Subject)
 			}
 		}
+		// A server logs "mail sent" just after it records the delivery, so
+		// the log may trail the outbox by a moment.
+		eventually(t, 5*time.Second, "every delivery is in a server's log", func() bool {
+			n := 0
+			for _, s := range servers {
+				n += len(sentIDs(s))
+			}
+			return n >= len(msgs)
+		})
 		logged := map[string]string{}
 		for _, s := range servers {
 			for _, id := range sentIDs(s) {
